@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from entrepot.config.api import api
+from entrepot.config.health import healthz
+
+admin.site.site_header = "Entrepôt back office"
+admin.site.site_title = "Entrepôt"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("seller/", include("entrepot.sellercentral.urls")),
+    path("backoffice/admin/", admin.site.urls),
+    path("backoffice/", include("entrepot.backoffice.urls")),
+    path("", include("entrepot.storefront.urls")),
+]

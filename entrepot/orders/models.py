@@ -1,0 +1,73 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from entrepot.buyers.models import Buyer
+from entrepot.catalog.models import MONEY, Product, ProductVariant
+from entrepot.sellers.models import Seller
+
+
+class Order(models.Model):
+    """One seller's part of a purchase; amounts in the currency the buyer paid."""
+
+    class Status(models.TextChoices):
+        PLACED = "placed", _("Placed")
+        PAID = "paid", _("Paid")
+        SHIPPED = "shipped", _("Shipped")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        REFUNDED = "refunded", _("Refunded")
+
+    number = models.CharField(_("order number"), max_length=32, unique=True)
+    buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="orders")
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="orders")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLACED)
+    origin_country = models.CharField(_("ships from"), max_length=2)
+    destination_country = models.CharField(_("ships to"), max_length=2)
+    currency = models.CharField(max_length=3)
+    goods_amount = models.DecimalField(_("goods"), **MONEY)
+    shipping_amount = models.DecimalField(_("shipping"), **MONEY)
+    tax_amount = models.DecimalField(_("import taxes"), **MONEY)
+    total_amount = models.DecimalField(_("total"), **MONEY)
+    placed_at = models.DateTimeField(_("placed"))
+    paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [
+            models.Index(fields=["buyer", "-placed_at"], name="order_buyer_idx"),
+            models.Index(fields=["seller", "-placed_at"], name="order_seller_idx"),
+            models.Index(fields=["placed_at"], name="order_placed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_cross_border(self) -> bool:
+        return self.origin_country != self.destination_country
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    variant = models.ForeignKey(ProductVariant, on_delete=models.PROTECT, related_name="+")
+    title_en = models.CharField(max_length=200)
+    title_zh = models.CharField(max_length=200, blank=True)
+    quantity = models.PositiveIntegerField()
+    unit_price_amount = models.DecimalField(**MONEY)
+    line_total_amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="orderline_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.title_en}"

@@ -1,0 +1,43 @@
+"""Showing catalogue values to a person in the active language."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import Locale
+from django.utils import translation
+
+from entrepot.domain.money import Money
+
+BABEL_LOCALES = {"zh-hans": "zh_Hans_CN", "en": "en"}
+
+
+def babel_locale() -> str:
+    return BABEL_LOCALES.get(translation.get_language() or "en", "en")
+
+
+def format_money(money: Money) -> str:
+    return money.format(babel_locale())
+
+
+@lru_cache(maxsize=4096)
+def _country_name(code: str, locale: str) -> str:
+    return Locale.parse(locale).territories.get(code.upper(), code)
+
+
+def country_name(code: str) -> str:
+    return _country_name(code, babel_locale())
+
+
+def flag(code: str) -> str:
+    """The emoji flag of an ISO 3166 alpha-2 code ('US' -> regional indicators)."""
+    if len(code) != 2 or not code.isalpha():
+        return ""
+    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code.upper())
+
+
+def bilingual(obj, field: str) -> str:
+    """`obj.<field>_zh` in Chinese, `obj.<field>_en` otherwise, falling back to the other."""
+    chinese = (translation.get_language() or "").startswith("zh")
+    first, second = ("zh", "en") if chinese else ("en", "zh")
+    return getattr(obj, f"{field}_{first}", "") or getattr(obj, f"{field}_{second}", "")

@@ -1,0 +1,100 @@
+"""Buyer-facing pages: server-rendered, Chinese first, working without JavaScript."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from entrepot.catalog import selectors as catalog
+from entrepot.domain.money import Money
+from entrepot.pricing.selectors import current_rate_table
+from entrepot.sellers.models import Seller
+from entrepot.storefront.selectors import product_cards
+
+HOME_PRODUCTS = 24
+
+
+def _before(request: HttpRequest) -> int | None:
+    raw = request.GET.get("before")
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit():
+        raise Http404("before must be a product number")
+    return int(raw)
+
+
+def _cards(products):
+    return product_cards(
+        products, rates=current_rate_table(), currency=settings.ENTREPOT_DISPLAY_CURRENCY
+    )
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    page = catalog.published_products(limit=HOME_PRODUCTS)
+    return render(
+        request,
+        "storefront/home.html",
+        {"categories": catalog.category_list(), "cards": _cards(page.items)},
+    )
+
+
+@require_safe
+def category(request: HttpRequest, slug: str) -> HttpResponse:
+    categories = catalog.category_list()
+    current = next((c for c in categories if c.slug == slug), None)
+    if current is None:
+        raise Http404("no such category")
+    page = catalog.published_products(
+        category=current, before=_before(request), limit=settings.ENTREPOT_PAGE_SIZE
+    )
+    return render(
+        request,
+        "storefront/category.html",
+        {
+            "categories": categories,
+            "category": current,
+            "cards": _cards(page.items),
+            "next_before": page.next_before,
+        },
+    )
+
+
+@require_safe
+def product(request: HttpRequest, pk: int) -> HttpResponse:
+    item = catalog.published_product(pk)
+    rates = current_rate_table()
+    currency = settings.ENTREPOT_DISPLAY_CURRENCY
+    variants = [
+        (v, rates.convert(Money(v.price_amount, v.currency), currency)) for v in item.variants.all()
+    ]
+    return render(
+        request,
+        "storefront/product.html",
+        {
+            "product": item,
+            "variants": variants,
+            "rates_as_of": rates.as_of,
+            "categories": catalog.category_list(),
+        },
+    )
+
+
+@require_safe
+def seller_shop(request: HttpRequest, slug: str) -> HttpResponse:
+    seller = get_object_or_404(Seller, slug=slug)
+    page = catalog.published_products(
+        seller=seller, before=_before(request), limit=settings.ENTREPOT_PAGE_SIZE
+    )
+    return render(
+        request,
+        "storefront/seller.html",
+        {
+            "seller": seller,
+            "cards": _cards(page.items),
+            "next_before": page.next_before,
+            "categories": catalog.category_list(),
+        },
+    )
