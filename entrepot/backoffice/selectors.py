@@ -13,6 +13,7 @@ from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Product
 from entrepot.domain.money import Money
 from entrepot.orders.models import Order
+from entrepot.pricing.selectors import current_rate_table
 from entrepot.sellers.models import Seller
 
 PAID_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.COMPLETED)
@@ -39,14 +40,22 @@ def overview(*, currency: str = "CNY") -> Overview:
     sellers = Seller.objects.aggregate(
         total=Count("id"), small=Count("id", filter=Q(is_small_business=True))
     )
-    orders = Order.objects.filter(
-        placed_at__gte=since, status__in=PAID_STATUSES, currency=currency
-    ).aggregate(n=Count("id"), gmv=Sum("total_amount"))
+    # one row per currency the buyers paid in, converted at today's reference rate
+    by_currency = (
+        Order.objects.filter(placed_at__gte=since, status__in=PAID_STATUSES)
+        .values("currency")
+        .annotate(n=Count("id"), total=Sum("total_amount"))
+    )
+    rates = current_rate_table()
+    gmv, count = Money.zero(currency), 0
+    for row in by_currency:
+        gmv += rates.convert(Money(row["total"], row["currency"]), currency)
+        count += row["n"]
     return Overview(
         sellers=sellers["total"],
         small_business_sellers=sellers["small"],
         products=Product.objects.count(),
         buyers=Buyer.objects.count(),
-        orders_30d=orders["n"],
-        gmv_30d=Money(orders["gmv"] or 0, currency),
+        orders_30d=count,
+        gmv_30d=gmv,
     )

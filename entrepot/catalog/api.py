@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 from pydantic import Field
 
 from entrepot.catalog import selectors
@@ -104,7 +105,7 @@ def list_products(request, filters: Query[ProductFilters]):
     if filters.category:
         category = next((c for c in selectors.category_list() if c.slug == filters.category), None)
         if category is None:
-            return 404, {"detail": f"no category with slug {filters.category!r}"}
+            raise HttpError(404, f"no category with slug {filters.category!r}")
     page = selectors.published_products(
         category=category, before=filters.before, limit=filters.limit
     )

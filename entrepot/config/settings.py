@@ -140,6 +140,7 @@ ENTREPOT_ENGLISH_FIRST_PATHS = ("/seller/", "/backoffice/")
 # --- static files -------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # `entrepot serve` and `entrepot demo` collect static files with a manifest so that
 # file names carry a content hash and can be cached for a year; tests and `manage
 # runserver` serve them straight from the apps.

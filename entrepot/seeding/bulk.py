@@ -21,11 +21,14 @@ class BulkWriter:
         *,
         batch_size: int = 5000,
         on_write: Callable[[int], None] | None = None,
+        parent: BulkWriter | None = None,
     ) -> None:
         self.model = model
         self.fields = list(model._meta.concrete_fields)
         self.batch_size = batch_size
         self.on_write = on_write
+        # rows here reference the parent's rows: the parent's batch must land first
+        self.parent = parent
         self.written = 0
         self._rows: list[tuple] = []
         ops = connection.ops
@@ -61,6 +64,8 @@ class BulkWriter:
             self.add(row)
 
     def flush(self) -> None:
+        if self.parent is not None:
+            self.parent.flush()
         if not self._rows:
             return
         with transaction.atomic(), connection.cursor() as cursor:

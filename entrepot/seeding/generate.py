@@ -14,6 +14,7 @@ import re
 import unicodedata
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 
 from babel.numbers import get_territory_currencies
 
@@ -96,7 +97,7 @@ def product_rows(
     country = seller["country"]
     origin_en = _COUNTRY_NAMES_EN.get(country, country)
     origin_zh = _COUNTRY_NAMES_ZH.get(country, country)
-    brand = seller["business_name"].split(" ")[0] if rng.random() < 0.3 else seller["business_name"]
+    brand = seller["business_name"]
     base_usd = _price(rng, *template.price_usd)
     weight = rng.randint(*template.weight_grams)
     fields_en = {"brand": brand, "origin_en": origin_en, "city": seller["city"]}
@@ -209,6 +210,7 @@ CBEC_ORDER_LIMIT = Decimal(5000)
 HIGH_END_COSMETICS_CNY_PER_GRAM = Decimal(10)
 
 
+@cache
 def buyer_currency(country: str) -> str:
     currencies = get_territory_currencies(country)
     return currencies[0] if currencies else "USD"

@@ -97,15 +97,25 @@ class _Seeder:
         if not ExchangeRate.objects.exists():
             rates_load_bundled()
         self.rates = rate_table_on(now.date())
+        needed = (
+            {c.currency for c in vocab.SELLER_COUNTRIES}
+            | {"CNY"}
+            | {gen.buyer_currency(country) for country, *_rest in vocab.OTHER_BUYER_LOCATIONS}
+        )
+        missing = sorted(needed - self.rates.currencies())
+        if missing:
+            raise ValueError(
+                f"no exchange rate on {now.date()} for {', '.join(missing)}: "
+                "import rates first (the bundled ECB history covers them)"
+            )
         self.sellers: list[dict] = []
         self.seller_weights: list[float] = []
         self.buyers: list[dict] = []
         self.pool: list[tuple] = []
         self.pool_seen = 0
 
-    def writer(self, model, name: str) -> BulkWriter:
-        writer = BulkWriter(model, on_write=lambda n: self._count(name, n))
-        return writer
+    def writer(self, model, name: str, parent: BulkWriter | None = None) -> BulkWriter:
+        return BulkWriter(model, on_write=lambda n: self._count(name, n), parent=parent)
 
     def _count(self, name: str, n: int) -> None:
         self.report.rows[name] = self.report.rows.get(name, 0) + n
@@ -116,7 +126,8 @@ class _Seeder:
 
     # --- sellers ----------------------------------------------------------------
     def create_sellers(self, count: int) -> None:
-        users, sellers = self.writer(get_user_model(), "users"), self.writer(Seller, "sellers")
+        users = self.writer(get_user_model(), "users")
+        sellers = self.writer(Seller, "sellers", parent=users)
         user_id, seller_id = next_id(get_user_model()), next_id(Seller)
         ufields, sfields = users.attnames(), sellers.attnames()
         for offset in range(count):
@@ -150,7 +161,7 @@ class _Seeder:
         if not self.sellers:
             raise ValueError("cannot create products without sellers: pass --sellers N")
         products = self.writer(Product, "products")
-        variants = self.writer(ProductVariant, "variants")
+        variants = self.writer(ProductVariant, "variants", parent=products)
         pfields, vfields = products.attnames(), variants.attnames()
         product_id, variant_id = next_id(Product), next_id(ProductVariant)
         cum = []
@@ -233,7 +244,8 @@ class _Seeder:
 
     # --- buyers -------------------------------------------------------------------
     def create_buyers(self, count: int) -> None:
-        users, buyers = self.writer(get_user_model(), "users"), self.writer(Buyer, "buyers")
+        users = self.writer(get_user_model(), "users")
+        buyers = self.writer(Buyer, "buyers", parent=users)
         user_id, buyer_id = next_id(get_user_model()), next_id(Buyer)
         ufields, bfields = users.attnames(), buyers.attnames()
         for offset in range(count):
@@ -261,7 +273,8 @@ class _Seeder:
         by_seller: dict[int, list[tuple]] = {}
         for item in self.pool:
             by_seller.setdefault(item[2], []).append(item)
-        orders, lines = self.writer(Order, "orders"), self.writer(OrderLine, "order lines")
+        orders = self.writer(Order, "orders")
+        lines = self.writer(OrderLine, "order lines", parent=orders)
         ofields, lfields = orders.attnames(), lines.attnames()
         order_id, line_id = next_id(Order), next_id(OrderLine)
         made = 0

@@ -29,13 +29,6 @@ def country_name(code: str) -> str:
     return _country_name(code, babel_locale())
 
 
-def flag(code: str) -> str:
-    """The emoji flag of an ISO 3166 alpha-2 code ('US' -> regional indicators)."""
-    if len(code) != 2 or not code.isalpha():
-        return ""
-    return "".join(chr(0x1F1E6 + ord(c) - ord("A")) for c in code.upper())
-
-
 def bilingual(obj, field: str) -> str:
     """`obj.<field>_zh` in Chinese, `obj.<field>_en` otherwise, falling back to the other."""
     chinese = (translation.get_language() or "").startswith("zh")

@@ -19,8 +19,3 @@ def bi(obj, field: str) -> str:
 @register.filter
 def country(code: str) -> str:
     return display.country_name(code)
-
-
-@register.filter
-def flag(code: str) -> str:
-    return display.flag(code)

@@ -1,0 +1,134 @@
+"""The README's demo command, run for real in a fresh data directory."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ENTREPOT = [sys.executable, "-m", "entrepot.cli"]
+
+
+def _env(data_dir: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env["ENTREPOT_DATA_DIR"] = str(data_dir)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo")
+
+
+def test_first_demo_run_creates_a_wal_sqlite_database_and_loads_the_demo(demo_dir):
+    result = subprocess.run(
+        [*ENTREPOT, "demo", "--no-serve"],
+        env=_env(demo_dir),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "journal_mode=wal" in out
+    assert "2,000 products" in out and "rows/s" in out
+    for text in (
+        "http://127.0.0.1:8000/",
+        "buyer@example.com",
+        "seller@example.com",
+        "operator@example.com",
+    ):
+        assert text in out
+    assert (demo_dir / "entrepot.sqlite3").exists()
+
+
+def test_second_demo_run_keeps_the_data_and_starts_in_seconds(demo_dir):
+    started = time.monotonic()
+    result = subprocess.run(
+        [*ENTREPOT, "demo", "--no-serve"],
+        env=_env(demo_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "already loaded" in result.stdout
+    assert time.monotonic() - started < 15
+
+
+def test_demo_serves_the_chinese_storefront_on_127_0_0_1(demo_dir):
+    port = _free_port()
+    server = subprocess.Popen(
+        [*ENTREPOT, "demo", "--port", str(port), "--workers", "1"],
+        env=_env(demo_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        with urllib.request.urlopen(base + "/", timeout=10) as response:
+            html = response.read().decode()
+        assert "直邮】" in html  # Chinese product titles
+        assert 'class="display-price">¥' in html  # CNY prices
+        with urllib.request.urlopen(base + "/static/entrepot/site.css", timeout=5) as response:
+            assert response.status == 200
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=20)
+
+
+def test_seed_command_reports_its_rate(tmp_path):
+    result = subprocess.run(
+        [
+            *ENTREPOT,
+            "seed",
+            "--sellers",
+            "3",
+            "--products",
+            "50",
+            "--buyers",
+            "5",
+            "--orders",
+            "10",
+            "--quiet",
+        ],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "50 products" in result.stdout and "rows/s" in result.stdout
+
+
+def test_seed_command_refuses_negative_sizes_clearly(tmp_path):
+    result = subprocess.run(
+        [*ENTREPOT, "seed", "--products", "-5", "--quiet"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "--products must be zero or more" in result.stderr

@@ -1,0 +1,19 @@
+"""Shared fixtures. Tests under tests/domain stay free of Django: they get none of this."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _django_test_defaults(request):
+    if "domain" in request.node.path.parts:
+        yield
+        return
+    from django.core.cache import cache
+
+    # PBKDF2 at production strength costs ~0.3 s per user; tests create hundreds.
+    settings = request.getfixturevalue("settings")
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # cached rate tables and pages must not leak from one test into the next
+    cache.clear()
+    yield
+    cache.clear()
