@@ -17,3 +17,12 @@ def _django_test_defaults(request):
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_report_header(config):
+    """Say which database and cache this run really used (CI runs SQLite and PostgreSQL)."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    cache = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+    return f"entrepot: database={db} cache={cache}"

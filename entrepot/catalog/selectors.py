@@ -45,13 +45,33 @@ def _published() -> QuerySet[Product]:
     return Product.objects.filter(status=Product.Status.PUBLISHED)
 
 
-def _keyset_page(queryset: QuerySet[Product], *, before: int | None, limit: int) -> Page:
+def _cards_query(queryset: QuerySet[Product], *, before: int | None, limit: int) -> QuerySet:
     if before is not None:
         queryset = queryset.filter(id__lt=before)
-    rows = list(queryset.select_related("seller").only(*CARD_FIELDS).order_by("-id")[: limit + 1])
+    return queryset.select_related("seller").only(*CARD_FIELDS).order_by("-id")[:limit]
+
+
+def _keyset_page(queryset: QuerySet[Product], *, before: int | None, limit: int) -> Page:
+    rows = list(_cards_query(queryset, before=before, limit=limit + 1))
     has_more = len(rows) > limit
     rows = rows[:limit]
     return Page(items=rows, next_before=rows[-1].id if has_more else None)
+
+
+def _published_in(*, category: Category | None, seller: Seller | None) -> QuerySet[Product]:
+    queryset = _published()
+    if category is not None:
+        queryset = queryset.filter(category=category)
+    if seller is not None:
+        queryset = queryset.filter(seller=seller)
+    return queryset
+
+
+def published_cards_query(
+    *, category: Category | None = None, seller: Seller | None = None, limit: int = 24
+) -> QuerySet[Product]:
+    """The storefront's listing query (card columns, newest first), for EXPLAIN checks."""
+    return _cards_query(_published_in(category=category, seller=seller), before=None, limit=limit)
 
 
 def published_products(
@@ -61,11 +81,7 @@ def published_products(
     before: int | None = None,
     limit: int = 24,
 ) -> Page:
-    queryset = _published()
-    if category is not None:
-        queryset = queryset.filter(category=category)
-    if seller is not None:
-        queryset = queryset.filter(seller=seller)
+    queryset = _published_in(category=category, seller=seller)
     return _keyset_page(queryset, before=before, limit=limit)
 
 
