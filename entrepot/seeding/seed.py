@@ -335,6 +335,8 @@ def seed(
     if orders:
         seeder.create_orders(orders)
     reset_sequences(get_user_model(), Seller, Product, ProductVariant, Buyer, Order, OrderLine)
+    seeder.bar.total = seeder.bar.n  # the estimate was approximate; end the bar at 100%
+    seeder.bar.refresh()
     seeder.bar.close()
     seeder.report.seconds = time.perf_counter() - started
     return seeder.report

@@ -1,0 +1,47 @@
+import pytest
+from django.urls import reverse
+
+from entrepot.orders.models import Order
+from entrepot.seeding.seed import seed
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    "sellers_seller",
+    "catalog_category",
+    "catalog_product",
+    "buyers_buyer",
+    "orders_order",
+    "pricing_exchangerate",
+]
+
+
+@pytest.fixture
+def operator_client(client):
+    seed(sellers=5, products=60, buyers=10, orders=30, seed=2, progress=False)
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="operator@example.com"))
+    return client
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_operator_can_list_every_model_in_the_admin(operator_client, model):
+    response = operator_client.get(reverse(f"admin:{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_operator_can_open_an_order_with_its_lines(operator_client):
+    order = Order.objects.first()
+    response = operator_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+    assert response.status_code == 200
+    assert order.lines.first().title_en in response.content.decode()
+
+
+def test_a_seller_cannot_enter_the_admin(client):
+    seed(sellers=1, products=1, buyers=0, orders=0, seed=2, progress=False)
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="seller@example.com"))
+    response = client.get(reverse("admin:catalog_product_changelist"))
+    assert response.status_code == 302
