@@ -81,7 +81,7 @@ class ErrorOut(Schema):
 
 
 def _summary(product, rates, currency) -> dict:
-    price = Money(product.price_amount, product.currency)
+    price = product.price
     return {
         "id": product.id,
         "title_en": product.title_en,
@@ -122,7 +122,7 @@ def get_product(request, product_id: int):
     rates, currency = current_rate_table(), settings.ENTREPOT_DISPLAY_CURRENCY
     variants = []
     for v in product.variants.all():
-        price = Money(v.price_amount, v.currency)
+        price = v.price
         variants.append(
             {
                 "sku": v.sku,

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from entrepot.domain.money import Money
 from entrepot.sellers.models import Seller
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
@@ -60,6 +61,11 @@ class Product(models.Model):
     def __str__(self) -> str:
         return self.title_en
 
+    @property
+    def price(self) -> Money:
+        """The "from" price in the seller's currency."""
+        return Money(self.price_amount, self.currency)
+
 
 class ProductVariant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
@@ -84,3 +90,7 @@ class ProductVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product.title_en} — {self.name_en}"
+
+    @property
+    def price(self) -> Money:
+        return Money(self.price_amount, self.currency)

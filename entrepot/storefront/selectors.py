@@ -19,6 +19,6 @@ class ProductCard:
 def product_cards(products: list[Product], *, rates: RateTable, currency: str) -> list[ProductCard]:
     cards = []
     for product in products:
-        price = Money(product.price_amount, product.currency)
+        price = product.price
         cards.append(ProductCard(product, price, rates.convert(price, currency)))
     return cards

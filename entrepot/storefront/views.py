@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from entrepot.catalog import selectors as catalog
-from entrepot.domain.money import Money
 from entrepot.pricing.selectors import current_rate_table
 from entrepot.sellers.models import Seller
 from entrepot.storefront.selectors import product_cards
@@ -68,7 +67,7 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
     rates = current_rate_table()
     currency = settings.ENTREPOT_DISPLAY_CURRENCY
     variants = [
-        (v, rates.convert(Money(v.price_amount, v.currency), currency)) for v in item.variants.all()
+        (v, rates.convert(v.price, currency)) for v in item.variants.all()
     ]
     return render(
         request,

@@ -1,6 +1,7 @@
 """The README's demo command, run for real in a fresh data directory."""
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -66,27 +67,39 @@ def test_second_demo_run_keeps_the_data_and_starts_in_seconds(demo_dir):
     assert time.monotonic() - started < 15
 
 
-def test_demo_serves_the_chinese_storefront_on_127_0_0_1(demo_dir):
+def _start(args: list[str], data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """Start a server command on a free 127.0.0.1 port and wait for /healthz."""
     port = _free_port()
     server = subprocess.Popen(
-        [*ENTREPOT, "demo", "--port", str(port), "--workers", "1"],
-        env=_env(demo_dir),
+        [*ENTREPOT, *args, "--port", str(port), "--workers", "1"],
+        env=_env(data_dir),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                assert response.status == 200
+                return server, base
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                _stop(server)
+                raise
+            time.sleep(0.3)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, 15)
+    server.wait(timeout=20)
+
+
+def test_demo_serves_the_chinese_storefront_on_127_0_0_1(demo_dir):
+    server, base = _start(["demo"], demo_dir)
     try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    assert response.status == 200
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.3)
         with urllib.request.urlopen(base + "/", timeout=10) as response:
             html = response.read().decode()
         assert "直邮】" in html  # Chinese product titles
@@ -94,8 +107,20 @@ def test_demo_serves_the_chinese_storefront_on_127_0_0_1(demo_dir):
         with urllib.request.urlopen(base + "/static/entrepot/site.css", timeout=5) as response:
             assert response.status == 200
     finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=20)
+        _stop(server)
+
+
+def test_serve_runs_the_production_server_with_hashed_static_files(tmp_path):
+    server, base = _start(["serve", "--migrate"], tmp_path)
+    try:
+        with urllib.request.urlopen(base + "/", timeout=10) as response:
+            html = response.read().decode()
+        match = re.search(r'href="(/static/entrepot/site\.[0-9a-f]{12}\.css)"', html)
+        assert match, "static files are not served under content-hashed names"
+        with urllib.request.urlopen(base + match.group(1), timeout=5) as response:
+            assert "max-age=315360000" in response.headers["Cache-Control"]
+    finally:
+        _stop(server)
 
 
 def test_seed_command_reports_its_rate(tmp_path):

@@ -68,3 +68,12 @@ def test_seller_central_is_english_first(client, two_sellers):
     response = client.get(reverse("sellercentral:home"))
     assert response["Content-Language"] == "en"
     assert "Your products" in response.content.decode()
+
+
+def test_prices_show_in_the_sellers_currency_with_its_minor_unit(client):
+    factories.rates()
+    tokyo = factories.seller(country="JP", currency="JPY", city="Kyoto")
+    factories.product(seller=tokyo, category=factories.category(), price="2480")
+    _login(client, tokyo)
+    html = client.get(reverse("sellercentral:home")).content.decode()
+    assert "¥2,480" in html and "2480.00" not in html
