@@ -59,6 +59,11 @@ def _gunicorn(*, host: str, port: int, workers: int, threads: int) -> int:
         "--graceful-timeout",
         "5",
     ]
+    import gunicorn
+
+    if gunicorn.version_info >= (27,):
+        # one control socket per data directory, not one shared in $HOME
+        argv += ["--control-socket", str(settings.DATA_DIR / "gunicorn.ctl")]
     os.environ["ENTREPOT_DATA_DIR"] = str(settings.DATA_DIR)
     os.execv(sys.executable, argv)
     return 0  # pragma: no cover - execv does not return
