@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -124,22 +125,35 @@ class _Seeder:
     def _joined(self, days: int) -> datetime:
         return self.now - timedelta(days=self.rng.uniform(30, days))
 
-    # --- sellers ----------------------------------------------------------------
-    def create_sellers(self, count: int) -> None:
+    def _create_accounts(
+        self, count: int, *, model, name: str, role: str, make_row, max_age_days: int
+    ) -> Iterator[dict]:
+        """Users with a seller or buyer profile each; yields the profile rows."""
         users = self.writer(get_user_model(), "users")
-        sellers = self.writer(Seller, "sellers", parent=users)
-        user_id, seller_id = next_id(get_user_model()), next_id(Seller)
-        ufields, sfields = users.attnames(), sellers.attnames()
+        profiles = self.writer(model, name, parent=users)
+        user_id, profile_id = next_id(get_user_model()), next_id(model)
+        ufields, pfields = users.attnames(), profiles.attnames()
         for offset in range(count):
-            joined = self._joined(900)
-            row = gen.seller_row(self.rng, seller_id + offset, user_id + offset, joined)
-            username = gen.seeded_username("seller", seller_id + offset)
+            joined = self._joined(max_age_days)
+            row = make_row(self.rng, profile_id + offset, user_id + offset, joined)
+            username = gen.seeded_username(role, profile_id + offset)
             user = gen.user_row(user_id + offset, username, self.password_hash, joined)
             users.add(tuple(user[f] for f in ufields))
-            sellers.add(tuple(row[f] for f in sfields))
+            profiles.add(tuple(row[f] for f in pfields))
+            yield row
+        profiles.flush()
+
+    # --- sellers ----------------------------------------------------------------
+    def create_sellers(self, count: int) -> None:
+        for row in self._create_accounts(
+            count,
+            model=Seller,
+            name="sellers",
+            role="seller",
+            make_row=gen.seller_row,
+            max_age_days=900,
+        ):
             self._remember_seller(row)
-        users.flush()
-        sellers.flush()
 
     def _remember_seller(self, row: dict) -> None:
         main = self.rng.randrange(len(vocab.CATEGORIES))
@@ -244,20 +258,16 @@ class _Seeder:
 
     # --- buyers -------------------------------------------------------------------
     def create_buyers(self, count: int) -> None:
-        users = self.writer(get_user_model(), "users")
-        buyers = self.writer(Buyer, "buyers", parent=users)
-        user_id, buyer_id = next_id(get_user_model()), next_id(Buyer)
-        ufields, bfields = users.attnames(), buyers.attnames()
-        for offset in range(count):
-            joined = self._joined(720)
-            row = gen.buyer_row(self.rng, buyer_id + offset, user_id + offset, joined)
-            username = gen.seeded_username("buyer", buyer_id + offset)
-            user = gen.user_row(user_id + offset, username, self.password_hash, joined)
-            users.add(tuple(user[f] for f in ufields))
-            buyers.add(tuple(row[f] for f in bfields))
-            self.buyers.append(row)
-        users.flush()
-        buyers.flush()
+        self.buyers.extend(
+            self._create_accounts(
+                count,
+                model=Buyer,
+                name="buyers",
+                role="buyer",
+                make_row=gen.buyer_row,
+                max_age_days=720,
+            )
+        )
 
     def load_buyers(self) -> None:
         self.buyers = list(Buyer.objects.values("id", "country").order_by("id")[:100_000])

@@ -40,24 +40,31 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _listing(request: HttpRequest, template: str, context: dict, **scope) -> HttpResponse:
+    """A keyset-paged page of product cards in `scope` (a category or a seller)."""
+    page = catalog.published_products(
+        before=_before(request), limit=settings.ENTREPOT_PAGE_SIZE, **scope
+    )
+    if "categories" not in context:
+        context["categories"] = catalog.category_list()
+    return render(
+        request,
+        template,
+        {**context, "cards": _cards(page.items), "next_before": page.next_before},
+    )
+
+
 @require_safe
 def category(request: HttpRequest, slug: str) -> HttpResponse:
     categories = catalog.category_list()
     current = next((c for c in categories if c.slug == slug), None)
     if current is None:
         raise Http404("no such category")
-    page = catalog.published_products(
-        category=current, before=_before(request), limit=settings.ENTREPOT_PAGE_SIZE
-    )
-    return render(
+    return _listing(
         request,
         "storefront/category.html",
-        {
-            "categories": categories,
-            "category": current,
-            "cards": _cards(page.items),
-            "next_before": page.next_before,
-        },
+        {"categories": categories, "category": current},
+        category=current,
     )
 
 
@@ -66,9 +73,7 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
     item = catalog.published_product(pk)
     rates = current_rate_table()
     currency = settings.ENTREPOT_DISPLAY_CURRENCY
-    variants = [
-        (v, rates.convert(v.price, currency)) for v in item.variants.all()
-    ]
+    variants = [(v, rates.convert(v.price, currency)) for v in item.variants.all()]
     return render(
         request,
         "storefront/product.html",
@@ -84,16 +89,4 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def seller_shop(request: HttpRequest, slug: str) -> HttpResponse:
     seller = get_object_or_404(Seller, slug=slug)
-    page = catalog.published_products(
-        seller=seller, before=_before(request), limit=settings.ENTREPOT_PAGE_SIZE
-    )
-    return render(
-        request,
-        "storefront/seller.html",
-        {
-            "seller": seller,
-            "cards": _cards(page.items),
-            "next_before": page.next_before,
-            "categories": catalog.category_list(),
-        },
-    )
+    return _listing(request, "storefront/seller.html", {"seller": seller}, seller=seller)
