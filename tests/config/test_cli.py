@@ -157,3 +157,15 @@ def test_seed_command_refuses_negative_sizes_clearly(tmp_path):
     )
     assert result.returncode == 2
     assert "--products must be zero or more" in result.stderr
+
+
+def test_manage_passes_through_to_django(tmp_path):
+    result = subprocess.run(
+        [*ENTREPOT, "manage", "check", "--deploy", "--fail-level", "ERROR"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified" in result.stdout + result.stderr
