@@ -1,9 +1,13 @@
 """The `entrepot` command.
 
-entrepot demo [--port 8000] [--no-serve]   set up the embedded demo and serve it
-entrepot serve [--workers N] [--port P]    production server (gunicorn)
+entrepot demo [--port 8000] [--no-serve]    set up the embedded demo and serve it
+entrepot serve [--workers N] [--port P]     production server (gunicorn)
 entrepot seed [--sellers N] [--products N] [--buyers N] [--orders N] [--seed S]
-entrepot manage ...                        Django's management commands
+entrepot rates import FILE [--source TEXT]  import ECB rates (CSV, XML or the hist zip)
+entrepot rates refresh [--url URL]          fetch and import ECB rates now
+entrepot rates show [--date YYYY-MM-DD]     the rate table used on a day
+entrepot worker [--workers N]               background worker (huey consumer)
+entrepot manage ...                         Django's management commands
 """
 
 from __future__ import annotations
@@ -12,6 +16,12 @@ import argparse
 import os
 import sys
 import time
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from entrepot.pricing.services import RatesImportReport
 
 DEMO_URLS = (
     ("Storefront (zh-Hans)", "/"),
@@ -138,6 +148,120 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_import(report: RatesImportReport) -> None:
+    print(report.summary())
+    if report.skipped_currencies:
+        print("skipped unknown currency codes: " + ", ".join(sorted(report.skipped_currencies)))
+
+
+def cmd_rates_import(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+
+    from entrepot.domain.ecb import MAX_FILE_BYTES
+    from entrepot.pricing.services import rates_import
+
+    path = Path(args.file)
+    try:
+        with path.open("rb") as handle:
+            # one byte over the limit lets the import refuse the file with its size
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        print(f"entrepot rates import: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        report = rates_import(data=data, name=path.name, source=args.source or f"ECB ({path.name})")
+    except ValueError as exc:
+        print(f"entrepot rates import: {path}: {exc}", file=sys.stderr)
+        return 2
+    _print_import(report)
+    return 0
+
+
+def cmd_rates_refresh(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from entrepot.pricing.services import rates_refresh
+
+    url = args.url or settings.ENTREPOT_FX_REFRESH_URL
+    if not url:
+        print(
+            "entrepot rates refresh: no URL configured: pass --url or set "
+            "ENTREPOT_FX_REFRESH_URL, e.g. "
+            "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml",
+            file=sys.stderr,
+        )
+        return 2
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        report = rates_refresh(url=url)
+    except ValueError as exc:
+        print(f"entrepot rates refresh: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"entrepot rates refresh: could not fetch {url}: {exc}", file=sys.stderr)
+        return 1
+    _print_import(report)
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a YYYY-MM-DD date") from None
+
+
+def cmd_rates_show(args: argparse.Namespace) -> int:
+    _django_setup()
+    from decimal import Decimal
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from entrepot.pricing.selectors import rate_table_on
+
+    call_command("migrate", interactive=False, verbosity=0)
+    day = args.date or timezone.now().date()
+    table = rate_table_on(day)
+    if set(table.per_eur) == {"EUR"}:
+        print(
+            f"entrepot rates show: no exchange rates on or before {day}: load some with "
+            "`entrepot rates import FILE` or `entrepot rates refresh`",
+            file=sys.stderr,
+        )
+        return 1
+    display = settings.ENTREPOT_DISPLAY_CURRENCY
+    print(f"Rates used on {day} (published {table.as_of}), {len(table.per_eur)} currencies")
+    print(f"{'currency':<9}{'per EUR':>18}{'per ' + display:>18}")
+    for currency in sorted(table.per_eur):
+        per_eur = format(table.per_eur[currency].normalize(), "f")
+        if display in table.per_eur:
+            per_display = format(table.rate(display, currency).quantize(Decimal("1e-6")), "f")
+        else:
+            per_display = "-"
+        print(f"{currency:<9}{per_eur:>18}{per_display:>18}")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        print(f"entrepot worker: --workers must be 1 or more, got {args.workers}", file=sys.stderr)
+        return 2
+    _django_setup()
+    from django.core.management import call_command
+
+    if args.migrate:
+        call_command("migrate", interactive=False, verbosity=0)
+    # run_huey finds every app's tasks.py and runs the periodic ones on schedule
+    call_command("run_huey", workers=args.workers)
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "entrepot.config.settings")
     from django.core.management import execute_from_command_line
@@ -182,6 +306,34 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     seed.add_argument("--quiet", action="store_true", help="no progress bar")
     seed.set_defaults(func=cmd_seed)
+
+    rates = sub.add_parser("rates", help="exchange rates: import, refresh, show")
+    rates_sub = rates.add_subparsers(dest="rates_command", required=True)
+    rates_import = rates_sub.add_parser(
+        "import", help="import ECB reference rates from a CSV, XML or eurofxref-hist.zip file"
+    )
+    rates_import.add_argument("file", metavar="FILE")
+    rates_import.add_argument(
+        "--source", metavar="TEXT", help="where the rates came from (default: ECB (FILE name))"
+    )
+    rates_import.set_defaults(func=cmd_rates_import)
+    rates_refresh = rates_sub.add_parser(
+        "refresh", help="fetch ECB reference rates and import them"
+    )
+    rates_refresh.add_argument(
+        "--url", help="an http(s) URL of an ECB rate file (default: ENTREPOT_FX_REFRESH_URL)"
+    )
+    rates_refresh.set_defaults(func=cmd_rates_refresh)
+    rates_show = rates_sub.add_parser("show", help="print the rate table used on a day")
+    rates_show.add_argument(
+        "--date", type=_iso_date, metavar="YYYY-MM-DD", help="the day (default: today, UTC)"
+    )
+    rates_show.set_defaults(func=cmd_rates_show)
+
+    worker = sub.add_parser("worker", help="run background tasks (huey consumer)")
+    worker.add_argument("--workers", type=int, default=2, metavar="N", help="threads (default 2)")
+    worker.add_argument("--migrate", action="store_true", help="apply migrations first")
+    worker.set_defaults(func=cmd_worker)
 
     manage = sub.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)

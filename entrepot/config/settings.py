@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "huey.contrib.djhuey",
     "entrepot.sellers",
     "entrepot.catalog",
     "entrepot.pricing",
@@ -116,6 +117,29 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- background work ----------------------------------------------------------------
+# huey runs the periodic jobs (the daily ECB rate refresh) in `entrepot worker`
+# processes. Tasks are enqueued only from services, via transaction.on_commit, so a
+# worker never reads rows of a transaction that has not committed (or rolls back).
+# Embedded default: a SQLite queue next to the database; with REDIS_URL, Redis, which
+# workers on several hosts can share. ENTREPOT_HUEY_IMMEDIATE runs tasks inline, in
+# memory, without a worker (handy for debugging; periodic tasks then never run).
+HUEY_IMMEDIATE = env_bool("ENTREPOT_HUEY_IMMEDIATE", False)
+if REDIS_URL:
+    HUEY = {
+        "name": "entrepot",
+        "huey_class": "huey.RedisHuey",
+        "url": REDIS_URL,
+        "immediate": HUEY_IMMEDIATE,
+    }
+else:
+    HUEY = {
+        "name": "entrepot",
+        "huey_class": "huey.SqliteHuey",
+        "filename": str(DATA_DIR / "huey.sqlite3"),
+        "immediate": HUEY_IMMEDIATE,
+    }
+
 # --- auth ---------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -170,10 +194,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 # --- marketplace --------------------------------------------------------------------
 ENTREPOT_PAGE_SIZE = env_int("ENTREPOT_PAGE_SIZE", 24)
 ENTREPOT_DISPLAY_CURRENCY = "CNY"
+# Where `entrepot rates refresh` and the daily task fetch ECB rates, e.g.
+# https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml; empty: no refresh
+# (the bundled rates, or whatever `entrepot rates import` loaded, stay in use).
+ENTREPOT_FX_REFRESH_URL = os.environ.get("ENTREPOT_FX_REFRESH_URL", "")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # `entrepot worker` says what it runs; configured here, huey's consumer adds no
+    # handler of its own, so each line is logged once.
+    "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from entrepot.pricing.models import ExchangeRate
+from entrepot.pricing.models import ExchangeRate, PositiveListLine
 
 
 @admin.register(ExchangeRate)
@@ -8,3 +8,19 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_display = ("currency", "rate_per_eur", "effective_date", "source")
     list_filter = ("currency", "source")
     date_hierarchy = "effective_date"
+
+
+@admin.register(PositiveListLine)
+class PositiveListLineAdmin(admin.ModelAdmin):
+    list_display = (
+        "tariff_number",
+        "description_zh",
+        "description_en",
+        "bonded_only",
+        "yearly_weight_cap_kg",
+        "note",
+        "edition",
+        "source",
+    )
+    list_filter = ("edition", "bonded_only")
+    search_fields = ("tariff_number", "description_zh")

@@ -15,7 +15,11 @@ ENTREPOT = [sys.executable, "-m", "entrepot.cli"]
 
 
 def _env(data_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env["ENTREPOT_DATA_DIR"] = str(data_dir)
     return env
 

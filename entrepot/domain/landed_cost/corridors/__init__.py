@@ -1,0 +1,1 @@
+"""One module per corridor: a rule-pack dataclass (data) and its `quote` formula."""
