@@ -21,6 +21,8 @@ CARD_FIELDS = (
     "title_zh",
     "brand",
     "origin_country",
+    "hs_code",
+    "weight_grams",
     "price_amount",
     "currency",
     "category_id",

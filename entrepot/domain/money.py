@@ -28,6 +28,14 @@ def minor_units(currency: str) -> int:
     return get_currency_precision(currency)
 
 
+_ZERO = Decimal(0)
+
+
+@cache
+def _exponent(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
 def check_currency(currency: str) -> str:
     """Return `currency` if it is a known ISO 4217 code, else raise UnknownCurrency."""
     if not isinstance(currency, str) or currency not in _known_currencies():
@@ -40,6 +48,8 @@ def check_currency(currency: str) -> str:
 
 def to_decimal(value: Decimal | int | str) -> Decimal:
     """Coerce an amount to Decimal, refusing floats (binary fractions lose cents)."""
+    if type(value) is Decimal and value.is_finite():
+        return value
     if isinstance(value, bool) or isinstance(value, float):
         raise InvalidAmount(
             f"amount {value!r} is a {type(value).__name__}: pass a Decimal, int or string"
@@ -67,7 +77,15 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str) -> Money:
-        return cls(Decimal(0), currency)
+        return cls._of(_ZERO, check_currency(currency))
+
+    @classmethod
+    def _of(cls, amount: Decimal, currency: str) -> Money:
+        """A result of arithmetic on valid Money: skips re-validation (the hot path)."""
+        money = object.__new__(cls)
+        _set_amount(money, amount)
+        _set_currency(money, currency)
+        return money
 
     def _same_currency(self, other: object, operation: str) -> Money:
         if not isinstance(other, Money):
@@ -80,7 +98,7 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         other = self._same_currency(other, "add")
-        return Money(self.amount + other.amount, self.currency)
+        return Money._of(self.amount + other.amount, self.currency)
 
     def __radd__(self, other: object) -> Money:
         # lets sum() start from 0
@@ -90,15 +108,15 @@ class Money:
 
     def __sub__(self, other: Money) -> Money:
         other = self._same_currency(other, "subtract")
-        return Money(self.amount - other.amount, self.currency)
+        return Money._of(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money._of(-self.amount, self.currency)
 
     def __mul__(self, factor: Decimal | int) -> Money:
         if isinstance(factor, Money):
             raise TypeError("cannot multiply Money by Money")
-        return Money(self.amount * to_decimal(factor), self.currency)
+        return Money._of(self.amount * to_decimal(factor), self.currency)
 
     __rmul__ = __mul__
 
@@ -116,8 +134,8 @@ class Money:
 
     def rounded(self) -> Money:
         """This amount rounded half-up to the currency's minor unit."""
-        exponent = Decimal(1).scaleb(-minor_units(self.currency))
-        return Money(self.amount.quantize(exponent, rounding=ROUND_HALF_UP), self.currency)
+        exponent = _exponent(self.currency)
+        return Money._of(self.amount.quantize(exponent, rounding=ROUND_HALF_UP), self.currency)
 
     def format(self, locale: str = "en") -> str:
         """Rounded and formatted for a viewer's locale, e.g. '¥1,234.50' in zh_Hans."""
@@ -125,3 +143,8 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.rounded().amount} {self.currency}"
+
+
+# slot descriptors: setting through them skips the frozen dataclass's __setattr__ guard
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
 
+from entrepot.domain.exceptions import RateMissing
+from entrepot.domain.fx import RateTable
 from entrepot.domain.landed_cost import model as m
 from entrepot.domain.landed_cost.policies import quote, region_of
+from entrepot.domain.landed_cost.positive_list import PositiveList
+from entrepot.domain.money import Money
+from entrepot.domain.shipping import direct_mail_estimate
 from entrepot.pricing.positive_list import positive_list_on, positive_list_sample
 from entrepot.pricing.selectors import rate_table_on
 
@@ -31,3 +38,41 @@ def landed_cost_quote(request: m.QuoteRequest) -> m.Quote:
     if sample:
         result = replace(result, notes=(*result.notes, SAMPLE_LIST_NOTE))
     return result
+
+
+@dataclass(frozen=True)
+class QuoteContext:
+    """Everything a page needs to quote many products with no further query."""
+
+    as_of: date
+    rates: RateTable
+    positive_list: PositiveList
+
+
+def quote_context_on(day: date) -> QuoteContext:
+    positive_list = positive_list_on(day)
+    if not len(positive_list):
+        positive_list = positive_list_sample()
+    return QuoteContext(day, rate_table_on(day), positive_list)
+
+
+def cn_direct_mail_quote(
+    context: QuoteContext, *, sku: str, hs_code: str, origin: str, price: Money, weight_grams: int
+) -> m.Quote | None:
+    """One unit sent by direct mail (9610) to China, with the sample shipping estimate.
+
+    None when the price cannot be converted (no rate for the seller's currency).
+    """
+    item = m.QuoteItem(
+        sku=sku, description=sku, hs_code=hs_code, origin=origin, unit_price=price, quantity=1,
+        unit_weight_kg=Decimal(weight_grams) / 1000,
+    )  # fmt: skip
+    request = m.QuoteRequest(
+        destination="CN", currency="CNY", items=(item,),
+        shipping=direct_mail_estimate(weight_grams), insurance=Money.zero("CNY"),
+        as_of=context.as_of, mode="9610",
+    )  # fmt: skip
+    try:
+        return quote(request, rates=context.rates, positive_list=context.positive_list)
+    except RateMissing:
+        return None

@@ -79,7 +79,7 @@ def _batches(
 def _store_days(
     *, by_day: Mapping[date, Mapping[str, Decimal]], source: str, skipped: frozenset[str]
 ) -> RatesImportReport:
-    """Upsert checked rates, one row per (currency, day); the caller holds no lock."""
+    """Upsert already-checked rates, one row per (currency, day), in one transaction."""
     source = _fit_source(source)
     rows = 0
     with transaction.atomic():

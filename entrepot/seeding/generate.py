@@ -21,6 +21,7 @@ from babel.numbers import get_territory_currencies
 from entrepot.domain.cbec import cbec_tax
 from entrepot.domain.fx import RateTable
 from entrepot.domain.money import Money
+from entrepot.domain.shipping import direct_mail_estimate
 from entrepot.seeding import vocabulary as vocab
 
 SMALL_BUSINESS_MAX_EMPLOYEES = 50
@@ -217,9 +218,7 @@ def buyer_currency(country: str) -> str:
 
 
 def shipping_cny(weight_grams: int) -> Decimal:
-    """Direct-mail tariff of the sample carrier: 35 CNY for the first 500 g, 18 per 500 g after."""
-    extra = max(0, (weight_grams - 1) // 500)
-    return Decimal(35 + 18 * extra)
+    return direct_mail_estimate(weight_grams).amount
 
 
 def _status(

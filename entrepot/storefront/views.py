@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from entrepot.catalog import selectors as catalog
-from entrepot.pricing.selectors import current_rate_table
+from entrepot.pricing.landed_cost import quote_context_on
 from entrepot.sellers.models import Seller
-from entrepot.storefront.selectors import product_cards
+from entrepot.storefront.selectors import landed, product_cards
 
 HOME_PRODUCTS = 24
 
@@ -24,10 +25,12 @@ def _before(request: HttpRequest) -> int | None:
     return int(raw)
 
 
+def _context():
+    return quote_context_on(timezone.now().date())
+
+
 def _cards(products):
-    return product_cards(
-        products, rates=current_rate_table(), currency=settings.ENTREPOT_DISPLAY_CURRENCY
-    )
+    return product_cards(products, context=_context())
 
 
 @require_safe
@@ -71,16 +74,18 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def product(request: HttpRequest, pk: int) -> HttpResponse:
     item = catalog.published_product(pk)
-    rates = current_rate_table()
-    currency = settings.ENTREPOT_DISPLAY_CURRENCY
-    variants = [(v, rates.convert(v.price, currency)) for v in item.variants.all()]
+    context = _context()
+    variants = [
+        (v, landed(context, sku=v.sku, product=item, price=v.price)) for v in item.variants.all()
+    ]
     return render(
         request,
         "storefront/product.html",
         {
             "product": item,
             "variants": variants,
-            "rates_as_of": rates.as_of,
+            "rates_as_of": context.rates.as_of,
+            "selected": variants[0][1] if variants else None,
             "categories": catalog.category_list(),
         },
     )

@@ -26,7 +26,7 @@ def test_home_page_shows_a_chinese_title_and_a_cny_price(live_server, page, shop
     price = page.locator(".display-price").first
     assert price.is_visible()
     assert re.fullmatch(r"¥\d[\d,]*\.\d\d", price.inner_text())
-    assert price.inner_text() == "¥132.99"
+    assert price.inner_text() == "¥183.28"  # 19.99 USD delivered, tax included
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
 
 
@@ -36,4 +36,4 @@ def test_language_switch_shows_english(live_server, page, shop):
     page.wait_for_load_state()
     assert page.get_by_text(shop.title_en).first.is_visible()
     # CLDR English writes the yuan as CN¥ to tell it from the yen
-    assert page.locator(".display-price").first.inner_text() == "CN¥132.99"
+    assert page.locator(".display-price").first.inner_text() == "CN¥183.28"

@@ -11,6 +11,7 @@ from tests.domain.landed_cost_helpers import POSITIVE_LIST, RATES, item, request
 
 CURRENCIES = ["CNY", "USD", "EUR", "GBP", "JPY", "AUD", "CAD", "CHF", "KRW"]
 DESTINATIONS = ["CN", "DE", "FR", "IT", "GB", "US", "AU", "CA"]
+UNITS = st.sampled_from(["ml", "g", "piece"])
 HS_CODES = ["21069090", "33041000", "33049900", "49019900", "61091000", "19011010"]
 
 
@@ -31,7 +32,7 @@ def items(draw):
         qty=draw(st.integers(1, 4)),
         sku=f"SKU-{draw(st.integers(1, 999))}",
         origin=draw(st.sampled_from(["US", "DE", "JP", "FR"])),
-        net=draw(st.none() | st.tuples(st.sampled_from(["5", "30", "100"]), st.sampled_from(["ml", "g", "piece"]))),
+        net=draw(st.none() | st.tuples(st.sampled_from(["5", "30", "100"]), UNITS)),
         duty=draw(st.sampled_from([None, "0", "0.05", "0.12"])),
     )  # fmt: skip
 

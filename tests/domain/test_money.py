@@ -58,3 +58,12 @@ def test_formatting_in_chinese_and_english():
     assert Money("1234.5", "CNY").format("zh_Hans_CN") == "¥1,234.50"
     assert Money("1234.5", "USD").format("en") == "$1,234.50"
     assert Money("1234.5", "JPY").format("en") == "¥1,235"
+
+
+def test_money_is_immutable_even_on_the_fast_arithmetic_path():
+    import dataclasses
+
+    total = Money("1.00", "CNY") + Money("2.00", "CNY")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        total.amount = Decimal(5)
+    assert total == Money("3.00", "CNY") and hash(total) == hash(Money("3.00", "CNY"))

@@ -105,7 +105,7 @@ def test_worker_starts_the_huey_consumer(tmp_path):
             if "refresh_exchange_rates" in line:
                 break
         log = "".join(lines)
-        assert "2 x thread" in log or "2 thread" in log, log
+        assert "consumer started with 2 thread" in log, log
         assert "refresh_exchange_rates" in log, log
         assert (tmp_path / "huey.sqlite3").exists()
     finally:

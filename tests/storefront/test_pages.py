@@ -25,8 +25,8 @@ def test_home_shows_chinese_titles_and_cny_prices_by_default(client, catalogue):
     assert response["Content-Language"] == "zh-hans"
     html = response.content.decode()
     assert products[0].title_zh in html
-    # 19.99 USD x 7.4326 / 1.1172 = 132.99 CNY
-    assert "¥132.99" in html
+    # landed: 19.99 USD = 132.99 CNY + 35.00 shipping + (167.99 x 9.1% = 15.29) tax
+    assert "¥183.28" in html
 
 
 def test_english_switch_shows_english_titles(client, catalogue):
@@ -65,13 +65,25 @@ def test_unknown_category_is_404(client, catalogue):
     assert client.get("/c/no-such-thing/").status_code == 404
 
 
-def test_product_page_shows_every_variant_price_in_cny(client, catalogue):
+def test_product_page_shows_the_landed_price_and_its_breakdown(client, catalogue):
     _category, _seller, products = catalogue
     response = client.get(reverse("storefront:product", args=[products[0].id]))
     html = response.content.decode()
-    assert "¥132.99" in html  # 19.99 USD
-    assert "¥265.98" in html  # 39.98 USD
+    assert "¥132.99" in html  # goods: 19.99 USD
+    assert "¥35.00" in html  # direct-mail shipping estimate for 180 g
+    assert "¥15.29" in html  # cross-border tax: (132.99 + 35) x 9.1%
+    assert "¥183.28" in html  # delivered, tax included
+    assert "已含跨境综合税 9.1%" in html
+    assert "¥328.37" in html  # second variant: 39.98 USD = 265.98 + 35 + 27.39
     assert products[0].description_zh in html
+
+
+def test_goods_off_the_positive_list_show_the_goods_price_and_the_reason(client, catalogue):
+    category, seller, _products = catalogue
+    phone = factories.product(seller=seller, category=category, hs_code="85171300")
+    html = client.get(reverse("storefront:product", args=[phone.id])).content.decode()
+    assert "¥132.99" in html and "¥183.28" not in html
+    assert "不在跨境电商零售进口商品清单内" in html
 
 
 def test_unpublished_product_page_is_404(client, catalogue):

@@ -21,14 +21,13 @@ class DeclaredLine:
     goods: Money  # in the declaration currency
     freight: Money
     insurance: Money
-
-    @property
-    def customs_value(self) -> Money:
-        return self.goods + self.freight + self.insurance
+    customs_value: Money  # goods + freight + insurance
 
 
 def allocate(total: Money, weights: list[Decimal]) -> list[Money]:
     """Split `total` in proportion to `weights`, exact to the minor unit (largest remainder)."""
+    if not total.amount:
+        return [total] * len(weights)
     unit = Decimal(1).scaleb(-minor_units(total.currency))
     units = (total.amount / unit).to_integral_value()
     weight_sum = sum(weights)
@@ -56,7 +55,7 @@ def declare(
     freights = allocate(shipping, weights)
     insurances = allocate(insurance, weights)
     lines = [
-        DeclaredLine(item, g, f, i)
+        DeclaredLine(item, g, f, i, g + f + i)
         for item, g, f, i in zip(request.items, goods, freights, insurances, strict=True)
     ]
     return lines, shipping, insurance

@@ -11,7 +11,7 @@ from decimal import Decimal
 from entrepot.domain.exceptions import RateMissing
 from entrepot.domain.fx import RateTable
 from entrepot.domain.landed_cost.model import FxRate, FxUsed
-from entrepot.domain.money import Money
+from entrepot.domain.money import Money, check_currency
 
 
 class QuoteFx:
@@ -41,4 +41,7 @@ class QuoteFx:
 
     def convert(self, money: Money, target: str) -> Money:
         """`money` in `target`, rounded half-up to the target's minor unit."""
-        return Money(money.amount * self.rate(money.currency, target), target).rounded()
+        if money.currency == target:
+            return money.rounded()
+        check_currency(target)
+        return Money._of(money.amount * self.rate(money.currency, target), target).rounded()
