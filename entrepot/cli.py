@@ -6,6 +6,7 @@ entrepot seed [--sellers N] [--products N] [--buyers N] [--orders N] [--seed S]
 entrepot rates import FILE [--source TEXT]  import ECB rates (CSV, XML or the hist zip)
 entrepot rates refresh [--url URL]          fetch and import ECB rates now
 entrepot rates show [--date YYYY-MM-DD]     the rate table used on a day
+entrepot positive-list import FILE --edition YYYY-MM-DD   load China's CBEC positive list
 entrepot worker [--workers N]               background worker (huey consumer)
 entrepot manage ...                         Django's management commands
 """
@@ -179,6 +180,26 @@ def cmd_rates_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_positive_list_import(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+
+    from entrepot.pricing.positive_list import PositiveListImportError, positive_list_import
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"entrepot positive-list import: no file at {path}", file=sys.stderr)
+        return 2
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        count = positive_list_import(path=path, edition=args.edition, source=args.source)
+    except PositiveListImportError as exc:
+        print(f"entrepot positive-list import: {exc}", file=sys.stderr)
+        return 2
+    print(f"imported {count:,} tariff lines as the edition in force from {args.edition}")
+    return 0
+
+
 def cmd_rates_refresh(args: argparse.Namespace) -> int:
     _django_setup()
     from django.conf import settings
@@ -329,6 +350,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--date", type=_iso_date, metavar="YYYY-MM-DD", help="the day (default: today, UTC)"
     )
     rates_show.set_defaults(func=cmd_rates_show)
+
+    positive = sub.add_parser("positive-list", help="China's CBEC positive list")
+    positive_sub = positive.add_subparsers(dest="positive_list_command", required=True)
+    positive_import = positive_sub.add_parser(
+        "import", help="load an edition from a CSV (see entrepot/pricing/data/README.md)"
+    )
+    positive_import.add_argument("file", metavar="FILE")
+    positive_import.add_argument(
+        "--edition", type=_iso_date, required=True, metavar="YYYY-MM-DD",
+        help="the day this edition took effect, e.g. 2022-03-01",
+    )  # fmt: skip
+    positive_import.add_argument("--source", metavar="TEXT", help="default: the file name")
+    positive_import.set_defaults(func=cmd_positive_list_import)
 
     worker = sub.add_parser("worker", help="run background tasks (huey consumer)")
     worker.add_argument("--workers", type=int, default=2, metavar="N", help="threads (default 2)")

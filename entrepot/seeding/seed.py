@@ -22,7 +22,8 @@ from tqdm import tqdm
 from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Category, Product, ProductVariant
 from entrepot.orders.models import Order, OrderLine
-from entrepot.pricing.models import ExchangeRate
+from entrepot.pricing.models import ExchangeRate, PositiveListLine
+from entrepot.pricing.positive_list import positive_list_load_sample
 from entrepot.pricing.selectors import rate_table_on
 from entrepot.pricing.services import rates_load_bundled
 from entrepot.seeding import generate as gen
@@ -97,6 +98,8 @@ class _Seeder:
         self.category_ids = categories_ensure()
         if not ExchangeRate.objects.exists():
             rates_load_bundled()
+        if not PositiveListLine.objects.exists():
+            positive_list_load_sample()
         self.rates = rate_table_on(now.date())
         needed = (
             {c.currency for c in vocab.SELLER_COUNTRIES}
