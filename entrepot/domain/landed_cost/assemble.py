@@ -36,7 +36,6 @@ def zero_tax(currency: str) -> LineTax:
 
 
 def assemble(
-    *,
     request: QuoteRequest,
     fx: QuoteFx,
     rule: str,
@@ -44,8 +43,10 @@ def assemble(
     taxes: list[LineTax],
     notes: list[Note],
     errors: list[QuoteError],
-    not_allowed: set[str],
+    *,
+    not_allowed: frozenset[str] | set[str] = frozenset(),
 ) -> Quote:
+    """The quote in the request's currency; errors with codes in `not_allowed` refuse it."""
     q = request.currency
     out = []
     for line, tax in zip(lines, taxes, strict=True):

@@ -88,16 +88,13 @@ def select_policy(
 def _domestic(request: m.QuoteRequest, fx: QuoteFx) -> m.Quote:
     lines, _s, _i = declare(request, fx, request.currency)
     return assemble(
-        request=request,
-        fx=fx,
-        rule="DOMESTIC",
-        lines=lines,
-        taxes=[zero_tax(request.currency) for _ in lines],
-        notes=[
-            m.Note("DOMESTIC", "Domestic sale: no import duty or tax", "境内销售：无进口关税和税费")
-        ],
-        errors=[],
-        not_allowed=set(),
+        request,
+        fx,
+        "DOMESTIC",
+        lines,
+        [zero_tax(request.currency) for _ in lines],
+        [m.Note("DOMESTIC", "Domestic sale: no import duty or tax", "境内销售：无进口关税和税费")],
+        [],
     )
 
 

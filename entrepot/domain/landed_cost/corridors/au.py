@@ -54,13 +54,4 @@ def quote(request: m.QuoteRequest, pack: AuPack, fx: QuoteFx) -> m.Quote:
         ]
     else:
         rule, notes = "AU_IMPORT", [at_border_note("AUD")]
-    return assemble(
-        request=request,
-        fx=fx,
-        rule=rule,
-        lines=lines,
-        taxes=taxes,
-        notes=notes,
-        errors=errors,
-        not_allowed=set(),
-    )
+    return assemble(request, fx, rule, lines, taxes, notes, errors)

@@ -56,16 +56,7 @@ def quote(request: m.QuoteRequest, pack: CaPack, fx: QuoteFx) -> m.Quote:
         taxes = [LineTax(zero, zero, zero) for _ in lines]
         rule = "CA_LOW_VALUE"
         notes = [m.Note("CA_LOW_VALUE", "Low value: no duty or tax", "低价值货物：免征关税和税费")]
-        return assemble(
-            request=request,
-            fx=fx,
-            rule=rule,
-            lines=lines,
-            taxes=taxes,
-            notes=notes,
-            errors=errors,
-            not_allowed=set(),
-        )
+        return assemble(request, fx, rule, lines, taxes, notes, errors)
     taxes_only = cusma and goods.amount <= pack.cusma_taxes_only_up_to
     taxes = []
     for i, line in enumerate(lines):
@@ -77,13 +68,4 @@ def quote(request: m.QuoteRequest, pack: CaPack, fx: QuoteFx) -> m.Quote:
             duty = duty_rate(line, i, pack.duty, "CA", errors)
         taxes.append(import_tax(duty_base=line.goods, vat_base=line.goods, duty=duty, vat=gst))
     rule = "CA_TAXES_ONLY" if taxes_only else "CA_DUTY_AND_TAXES"
-    return assemble(
-        request=request,
-        fx=fx,
-        rule=rule,
-        lines=lines,
-        taxes=taxes,
-        notes=[at_border_note("CAD")],
-        errors=errors,
-        not_allowed=set(),
-    )
+    return assemble(request, fx, rule, lines, taxes, [at_border_note("CAD")], errors)

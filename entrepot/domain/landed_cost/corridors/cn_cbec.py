@@ -255,13 +255,4 @@ def quote(
                 "保税仓发货",
             )
         )
-    return assemble(
-        request=request,
-        fx=fx,
-        rule=pack.rule,
-        lines=lines,
-        taxes=taxes,
-        notes=notes,
-        errors=errors,
-        not_allowed=NOT_ALLOWED,
-    )
+    return assemble(request, fx, pack.rule, lines, taxes, notes, errors, not_allowed=NOT_ALLOWED)

@@ -97,13 +97,4 @@ def quote(request: m.QuoteRequest, pack: EuPack, fx: QuoteFx) -> m.Quote:
             value = line.customs_value
             taxes.append(import_tax(duty_base=value, vat_base=value, duty=duty, vat=vat))
         notes.append(at_border_note("EUR"))
-    return assemble(
-        request=request,
-        fx=fx,
-        rule=rule,
-        lines=lines,
-        taxes=taxes,
-        notes=notes,
-        errors=errors,
-        not_allowed=set(),
-    )
+    return assemble(request, fx, rule, lines, taxes, notes, errors)

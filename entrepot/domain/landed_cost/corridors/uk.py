@@ -63,13 +63,4 @@ def quote(request: m.QuoteRequest, pack: UkPack, fx: QuoteFx) -> m.Quote:
         ]
     else:
         rule, notes = pack.rule_import, [at_border_note("GBP")]
-    return assemble(
-        request=request,
-        fx=fx,
-        rule=rule,
-        lines=lines,
-        taxes=taxes,
-        notes=notes,
-        errors=errors,
-        not_allowed=set(),
-    )
+    return assemble(request, fx, rule, lines, taxes, notes, errors)

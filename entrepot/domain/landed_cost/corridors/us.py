@@ -62,13 +62,4 @@ def quote(request: m.QuoteRequest, pack: UsPack, fx: QuoteFx) -> m.Quote:
             rate = duty_rate(line, i, pack.duty, "US", errors)
             taxes.append(LineTax((line.goods * rate).rounded(), Money.zero(USD), Money.zero(USD)))
         rule, notes = pack.rule, [at_border_note("USD")]
-    return assemble(
-        request=request,
-        fx=fx,
-        rule=rule,
-        lines=lines,
-        taxes=taxes,
-        notes=notes,
-        errors=errors,
-        not_allowed=set(),
-    )
+    return assemble(request, fx, rule, lines, taxes, notes, errors)
