@@ -277,19 +277,10 @@ def positive_list_on(day: date) -> PositiveList:
     cached = cache.get(key)
     if cached is not None:
         return cached
-    entries = {
-        line.tariff_number: PositiveListEntry(
-            tariff_number=line.tariff_number,
-            description=line.description_zh,
-            bonded_only=line.bonded_only,
-            yearly_weight_cap_kg=line.yearly_weight_cap_kg,
-            note=line.note,
-        )
-        for line in PositiveListLine.objects.filter(edition=edition).only(
-            "tariff_number", "description_zh", "bonded_only", "yearly_weight_cap_kg", "note"
-        )
-    }
-    positive_list = PositiveList(edition=edition, entries=entries)
+    lines = PositiveListLine.objects.filter(edition=edition).only(
+        "tariff_number", "description_zh", "bonded_only", "yearly_weight_cap_kg", "note"
+    )
+    positive_list = _as_list(edition, lines)
     cache.set(key, positive_list, POSITIVE_LIST_CACHE_SECONDS)
     return positive_list
 
@@ -300,16 +291,19 @@ def positive_list_sample() -> PositiveList:
     sample = resources.files("entrepot.pricing") / "data" / "positive_list_sample.csv"
     with resources.as_file(sample) as path:
         rows = _parse(path)
-    return PositiveList(
-        edition=SAMPLE_EDITION,
-        entries={
-            row.tariff_number: PositiveListEntry(
-                tariff_number=row.tariff_number,
-                description=row.description_zh,
-                bonded_only=row.bonded_only,
-                yearly_weight_cap_kg=row.yearly_weight_cap_kg,
-                note=row.note,
-            )
-            for row in rows
-        },
-    )
+    return _as_list(SAMPLE_EDITION, rows)
+
+
+def _as_list(edition: date, lines) -> PositiveList:
+    """Stored lines or parsed rows (same attribute names) as the domain value."""
+    entries = {
+        line.tariff_number: PositiveListEntry(
+            tariff_number=line.tariff_number,
+            description=line.description_zh,
+            bonded_only=line.bonded_only,
+            yearly_weight_cap_kg=line.yearly_weight_cap_kg,
+            note=line.note,
+        )
+        for line in lines
+    }
+    return PositiveList(edition=edition, entries=entries)
