@@ -38,7 +38,27 @@ class Product(models.Model):
     hs_code = models.CharField(_("HS code"), max_length=10, blank=True)
     origin_country = models.CharField(_("country of origin"), max_length=2)
     weight_grams = models.PositiveIntegerField(_("shipping weight (g)"))
+    # net content decides, among other things, China's high-end cosmetics tax
+    net_content_value = models.DecimalField(
+        _("net content"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    net_content_unit = models.CharField(
+        _("net content unit"),
+        max_length=5,
+        blank=True,
+        choices=[("ml", "ml"), ("g", "g"), ("piece", _("pieces"))],
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    translation_status = models.CharField(
+        _("Chinese translation"),
+        max_length=10,
+        choices=[
+            ("missing", _("Missing")),
+            ("machine", _("Machine draft")),
+            ("reviewed", _("Reviewed")),
+        ],
+        default="reviewed",
+    )
     # The lowest variant price, kept in step with the variants by the catalog
     # services so listing pages never aggregate over variants.
     price_amount = models.DecimalField(_("from price"), **MONEY)
@@ -94,3 +114,27 @@ class ProductVariant(models.Model):
     @property
     def price(self) -> Money:
         return Money(self.price_amount, self.currency)
+
+
+class ProductImage(models.Model):
+    """An uploaded picture, re-encoded and resized to the standard sizes.
+
+    File names carry a content hash, so they can be cached for a year.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    original = models.CharField(max_length=200)  # storage path of the re-encoded original
+    large = models.CharField(max_length=200)  # 1200 px on the long side
+    thumb = models.CharField(max_length=200)  # 400 px
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    alt_en = models.CharField(max_length=200, blank=True)
+    alt_zh = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.original

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "entrepot.pricing",
     "entrepot.buyers",
     "entrepot.orders",
+    "entrepot.logistics",
     "entrepot.storefront",
     "entrepot.sellercentral",
     "entrepot.backoffice",
