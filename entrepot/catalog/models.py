@@ -49,6 +49,7 @@ class Product(models.Model):
         choices=[("ml", "ml"), ("g", "g"), ("piece", _("pieces"))],
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    moderation_note = models.TextField(_("operator's note to the seller"), blank=True)
     translation_status = models.CharField(
         _("Chinese translation"),
         max_length=10,

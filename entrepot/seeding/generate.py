@@ -155,6 +155,7 @@ def product_rows(
         "net_content_value": None,
         "net_content_unit": "",
         "status": status,
+        "moderation_note": "",
         "translation_status": "reviewed",
         "price_amount": min(v["price_amount"] for v in variants),
         "currency": seller["currency"],
