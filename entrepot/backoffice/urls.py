@@ -4,4 +4,8 @@ from entrepot.backoffice import views
 
 app_name = "backoffice"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sellers/", views.seller_queue, name="sellers"),
+    path("sellers/<int:pk>/decide/", views.seller_decide, name="seller_decide"),
+]

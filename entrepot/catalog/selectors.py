@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from entrepot.catalog.models import Category, Product
+from entrepot.catalog.models import Category, Product, ProductImage
 from entrepot.sellers.models import Seller
 
 CARD_FIELDS = (
@@ -25,6 +25,7 @@ CARD_FIELDS = (
     "weight_grams",
     "price_amount",
     "currency",
+    "translation_status",
     "category_id",
     "seller__id",
     "seller__slug",
@@ -39,6 +40,16 @@ class Page:
     next_before: int | None
 
 
+# a card shows one picture: prefetch only the first of each product (one query a page)
+FIRST_IMAGE = Prefetch(
+    "images",
+    queryset=ProductImage.objects.order_by("position", "id").only("product_id", "thumb", "alt_en")[
+        :1
+    ],
+    to_attr="card_images",
+)
+
+
 def category_list() -> list[Category]:
     return list(Category.objects.all())
 
@@ -50,7 +61,12 @@ def _published() -> QuerySet[Product]:
 def _cards_query(queryset: QuerySet[Product], *, before: int | None, limit: int) -> QuerySet:
     if before is not None:
         queryset = queryset.filter(id__lt=before)
-    return queryset.select_related("seller").only(*CARD_FIELDS).order_by("-id")[:limit]
+    return (
+        queryset.select_related("seller")
+        .only(*CARD_FIELDS)
+        .prefetch_related(FIRST_IMAGE)
+        .order_by("-id")[:limit]
+    )
 
 
 def _keyset_page(queryset: QuerySet[Product], *, before: int | None, limit: int) -> Page:
@@ -90,7 +106,7 @@ def published_products(
 def published_product(product_id: int) -> Product:
     """A published product with its seller, category and variants (3 queries), or 404."""
     return get_object_or_404(
-        _published().select_related("seller", "category").prefetch_related("variants"),
+        _published().select_related("seller", "category").prefetch_related("variants", "images"),
         pk=product_id,
     )
 

@@ -1,10 +1,17 @@
 from django.urls import path
 
-from entrepot.sellercentral import views
+from entrepot.sellercentral import listings, onboarding, views
 
 app_name = "sellercentral"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("signup/", onboarding.signup, name="signup"),
+    path("onboarding/", onboarding.onboarding, name="onboarding"),
+    path("products/new/", listings.listing_new, name="listing_new"),
     path("products/<int:pk>/", views.product, name="product"),
+    path("products/<int:pk>/edit/", listings.listing_edit, name="listing_edit"),
+    path("products/<int:pk>/publish/", listings.listing_publish_view, name="listing_publish"),
+    path("products/<int:pk>/unpublish/", listings.listing_unpublish_view, name="listing_unpublish"),
+    path("products/<int:pk>/images/", listings.listing_image_add, name="listing_image_add"),
 ]

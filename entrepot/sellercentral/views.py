@@ -51,5 +51,29 @@ def home(request: HttpRequest, seller: Seller) -> HttpResponse:
 @require_safe
 @seller_required
 def product(request: HttpRequest, seller: Seller, pk: int) -> HttpResponse:
+    from entrepot.catalog.listing_check import listing_problems_for, problem_message
+    from entrepot.sellercentral.forms import ImageForm
+
     item = catalog.seller_product(seller=seller, product_id=pk)
-    return render(request, "sellercentral/product.html", {"seller": seller, "product": item})
+    problems = [
+        {"blocking": p.blocking, "field": p.field, "message": problem_message(p)}
+        for p in listing_problems_for(item)
+    ]
+    stocks = item_stocks(item)
+    return render(
+        request,
+        "sellercentral/product.html",
+        {"seller": seller, "product": item, "problems": problems, "stocks": stocks,
+         "blocking": any(p["blocking"] for p in problems), "image_form": ImageForm()},
+    )  # fmt: skip
+
+
+def item_stocks(item) -> list:
+    """Stock rows of a listing's variants with their warehouses (one query)."""
+    from entrepot.logistics.models import Stock
+
+    return list(
+        Stock.objects.filter(variant__product=item)
+        .select_related("warehouse", "variant")
+        .order_by("variant__position", "warehouse_id")
+    )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from entrepot.catalog import selectors as catalog
+from entrepot.logistics.selectors import delivery_promise
 from entrepot.pricing.landed_cost import quote_context_on
 from entrepot.sellers.models import Seller
 from entrepot.storefront.selectors import landed, product_cards
@@ -86,6 +87,7 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
             "variants": variants,
             "rates_as_of": context.rates.as_of,
             "selected": variants[0][1] if variants else None,
+            "promise": delivery_promise(item),
             "categories": catalog.category_list(),
         },
     )

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 from entrepot.domain.money import Money
 from entrepot.storefront import display
@@ -19,3 +20,9 @@ def bi(obj, field: str) -> str:
 @register.filter
 def country(code: str) -> str:
     return display.country_name(code)
+
+
+@register.filter
+def media(path: str) -> str:
+    """The public URL of a stored file (content-hashed names: cacheable for a year)."""
+    return f"{settings.MEDIA_URL}{path}" if path else ""
