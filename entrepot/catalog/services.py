@@ -101,6 +101,20 @@ def _translation_status(data: ListingInput) -> str:
     return "reviewed" if data.title_zh.strip() else "missing"
 
 
+def _draft_missing_chinese(product: Product) -> None:
+    """Pre-fill missing Chinese from the translation memory (or MT) once committed, so a
+    slow translation service never holds the listing's transaction open."""
+    if product.title_zh and product.description_zh:
+        return
+
+    def draft() -> None:
+        from entrepot.translation.services import translation_draft
+
+        translation_draft(product=Product.objects.get(pk=product.pk))
+
+    transaction.on_commit(draft)
+
+
 @transaction.atomic
 def listing_create(*, seller: Seller, data: ListingInput) -> Product:
     """A new draft listing with its variants and own-warehouse stock."""
@@ -111,6 +125,7 @@ def listing_create(*, seller: Seller, data: ListingInput) -> Product:
     product.translation_status = _translation_status(data)
     product.save()
     _sync_variants(product, seller, data)
+    _draft_missing_chinese(product)
     return product
 
 
@@ -130,6 +145,7 @@ def listing_update(*, product: Product, data: ListingInput) -> Product:
         product.translation_status = _translation_status(data)
     product.save()
     _sync_variants(product, seller, data)
+    _draft_missing_chinese(product)
     return product
 
 

@@ -5,6 +5,7 @@ from ninja.errors import ValidationError
 
 from entrepot.catalog.api import router as catalog_router
 from entrepot.pricing.api import router as landed_cost_router
+from entrepot.sellerapi.api import router as seller_router
 
 api = NinjaAPI(
     title="Entrepôt API",
@@ -14,6 +15,7 @@ api = NinjaAPI(
 )
 api.add_router("/catalog", catalog_router)
 api.add_router("/v1", landed_cost_router)
+api.add_router("/v1/seller", seller_router)
 
 # ninja puts the parameter kind and name in front of the field path
 _LOCATION_PREFIXES = {"body", "query", "path", "filters"}

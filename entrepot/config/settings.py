@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "entrepot.buyers",
     "entrepot.orders",
     "entrepot.logistics",
+    "entrepot.catalogimport",
+    "entrepot.translation",
+    "entrepot.sellerapi",
     "entrepot.storefront",
     "entrepot.sellercentral",
     "entrepot.backoffice",
@@ -199,6 +202,18 @@ ENTREPOT_DISPLAY_CURRENCY = "CNY"
 # https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml; empty: no refresh
 # (the bundled rates, or whatever `entrepot rates import` loaded, stay in use).
 ENTREPOT_FX_REFRESH_URL = os.environ.get("ENTREPOT_FX_REFRESH_URL", "")
+
+# --- machine translation ------------------------------------------------------------
+# Seller or translator text is the truth; MT only pre-fills drafts that a person
+# reviews (entrepot.translation). ENTREPOT_MT_URL: a LibreTranslate-compatible server,
+# e.g. http://127.0.0.1:5000 (ENTREPOT_MT_API_KEY if it asks for one). Without it,
+# ENTREPOT_MT_FAKE (off by default; `entrepot demo` turns it on) uses an offline
+# sandbox that does NOT translate: it marks glossary-substituted English as a draft,
+# so demos and tests work without network. Production leaves it off: untranslated
+# text stays empty until someone reviews it.
+ENTREPOT_MT_URL = os.environ.get("ENTREPOT_MT_URL", "")
+ENTREPOT_MT_API_KEY = os.environ.get("ENTREPOT_MT_API_KEY", "")
+ENTREPOT_MT_FAKE = env_bool("ENTREPOT_MT_FAKE", False)
 
 LOGGING = {
     "version": 1,

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from entrepot.catalog import media_views
 from entrepot.config.api import api
 from entrepot.config.health import healthz
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("media/<path:path>", media_views.media, name="media"),
+    path("seller/import/", include("entrepot.catalogimport.urls")),
+    path("seller/api-tokens/", include("entrepot.sellerapi.urls")),
     path("seller/", include("entrepot.sellercentral.urls")),
     path("backoffice/admin/", admin.site.urls),
     path("backoffice/", include("entrepot.backoffice.urls")),

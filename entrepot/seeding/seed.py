@@ -21,6 +21,8 @@ from tqdm import tqdm
 
 from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Category, Product, ProductVariant
+from entrepot.logistics.models import Stock, Warehouse
+from entrepot.logistics.services import bonded_warehouses_ensure
 from entrepot.orders.models import Order, OrderLine
 from entrepot.pricing.models import ExchangeRate, PositiveListLine
 from entrepot.pricing.positive_list import positive_list_load_sample
@@ -33,6 +35,7 @@ from entrepot.seeding.defaults import DEMO_PASSWORD, DEMO_SIZES, OPERATOR_USERNA
 from entrepot.sellers.models import Seller
 
 ORDER_POOL_SIZE = 20_000
+BONDED_SHARE = 0.1
 
 
 @dataclass
@@ -179,8 +182,12 @@ class _Seeder:
             raise ValueError("cannot create products without sellers: pass --sellers N")
         products = self.writer(Product, "products")
         variants = self.writer(ProductVariant, "variants", parent=products)
+        stocks = self.writer(Stock, "stock", parent=variants)
         pfields, vfields = products.attnames(), variants.attnames()
         product_id, variant_id = next_id(Product), next_id(ProductVariant)
+        stock_id = next_id(Stock)
+        own = self._own_warehouses()
+        bonded = [w.id for w in bonded_warehouses_ensure()]
         cum = []
         total = 0.0
         for w in self.seller_weights:
@@ -209,6 +216,14 @@ class _Seeder:
             variant_id += len(product_variants)
             products.add(tuple(product[f] for f in pfields))
             variants.add_many(tuple(v[f] for f in vfields) for v in product_variants)
+            # about one product in ten was sent ahead to a bonded warehouse in China
+            warehouse = (
+                self.rng.choice(bonded) if self.rng.random() < BONDED_SHARE else own[seller["id"]]
+            )
+            for v in product_variants:
+                if v["stock"]:
+                    stocks.add((stock_id, v["id"], warehouse, v["stock"]))
+                    stock_id += 1
             if product["status"] == "published":
                 v = self.rng.choice(product_variants)
                 self._pool_offer(
@@ -225,8 +240,36 @@ class _Seeder:
                         v["weight_grams"],
                     )
                 )
-        products.flush()
-        variants.flush()
+        stocks.flush()
+
+    def _own_warehouses(self) -> dict[int, int]:
+        """The own warehouse of every seller in play, created in bulk where missing."""
+        ids = {s["id"] for s in self.sellers}
+        own = dict(
+            Warehouse.objects.filter(kind=Warehouse.Kind.SELLER, seller_id__in=ids)
+            .order_by("-id")
+            .values_list("seller_id", "id")
+        )
+        missing = [s for s in self.sellers if s["id"] not in own]
+        created = Warehouse.objects.bulk_create(
+            [
+                Warehouse(
+                    kind=Warehouse.Kind.SELLER,
+                    seller_id=s["id"],
+                    country=s["country"],
+                    city=s["city"],
+                    name=f"{s['business_name']} warehouse",
+                    delivery_days_min=7,
+                    delivery_days_max=14,
+                )  # fmt: skip
+                for s in missing
+            ],
+            batch_size=2000,
+        )
+        if created and created[0].pk is None:  # backends that return no ids
+            return self._own_warehouses()
+        own.update((w.seller_id, w.pk) for w in created)
+        return own
 
     def _pool_offer(self, item: tuple) -> None:
         """Reservoir sampling: every published product equally likely to be ordered."""
@@ -347,7 +390,9 @@ def seed(
     seeder.create_buyers(buyers)
     if orders:
         seeder.create_orders(orders)
-    reset_sequences(get_user_model(), Seller, Product, ProductVariant, Buyer, Order, OrderLine)
+    reset_sequences(
+        get_user_model(), Seller, Product, ProductVariant, Stock, Buyer, Order, OrderLine
+    )
     seeder.bar.total = seeder.bar.n  # the estimate was approximate; end the bar at 100%
     seeder.bar.refresh()
     seeder.bar.close()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from entrepot.sellercentral import listings, onboarding, views
+from entrepot.sellercentral import hs_views, listings, onboarding, translation_views, views
 
 app_name = "sellercentral"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("products/<int:pk>/publish/", listings.listing_publish_view, name="listing_publish"),
     path("products/<int:pk>/unpublish/", listings.listing_unpublish_view, name="listing_unpublish"),
     path("products/<int:pk>/images/", listings.listing_image_add, name="listing_image_add"),
+    path("hs-suggest/", hs_views.hs_suggest, name="hs_suggest"),
+    path("translations/", translation_views.translation_queue, name="translation_queue"),
+    path("translations/<int:pk>/", translation_views.translation_edit, name="translation_edit"),
 ]

@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Category, Product, ProductVariant
 from entrepot.domain.money import minor_units
+from entrepot.logistics.models import Stock, Warehouse
 from entrepot.orders.models import Order, OrderLine
 from entrepot.seeding import vocabulary as vocab
 from entrepot.seeding.defaults import DEMO_PASSWORD, OPERATOR_USERNAME
@@ -51,7 +52,7 @@ def test_seed_creates_the_requested_rows_and_reports_its_rate():
 def test_same_seed_gives_the_same_marketplace(django_db_blocker):
     _seed(7)
     first = _fingerprint()
-    for model in (OrderLine, Order, ProductVariant, Product, Buyer, Seller):
+    for model in (OrderLine, Order, Stock, ProductVariant, Product, Warehouse, Buyer, Seller):
         model.objects.all().delete()
     from django.contrib.auth import get_user_model
 
@@ -135,3 +136,16 @@ def test_seeding_twice_adds_rows_without_clashing():
 def test_negative_sizes_are_refused_with_the_option_name():
     with pytest.raises(ValueError, match="--products must be zero or more"):
         seed(sellers=1, products=-1, buyers=0, orders=0, progress=False)
+
+
+def test_stock_sits_in_warehouses_and_adds_up_to_each_variant():
+    from django.db.models import Sum
+
+    _seed()
+    totals = dict(
+        Stock.objects.values("variant").annotate(n=Sum("quantity")).values_list("variant", "n")
+    )
+    for variant in ProductVariant.objects.all():
+        assert totals.get(variant.id, 0) == variant.stock
+    kinds = set(Stock.objects.values_list("warehouse__kind", flat=True))
+    assert kinds == {"seller", "bonded"}
