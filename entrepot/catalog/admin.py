@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from entrepot.catalog.models import Category, Product, ProductVariant
 
@@ -32,3 +35,8 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [VariantInline]
     # the catalogue reaches millions of rows: skip the full COUNT(*) on every page
     show_full_result_count = False
+
+    @admin.display(description=_("moderation"))
+    def moderate(self, obj: Product) -> str:
+        url = reverse("backoffice:listing_moderate", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("suspend or reinstate"))

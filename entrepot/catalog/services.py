@@ -179,6 +179,15 @@ def listing_unpublish(*, product: Product) -> Product:
 
 
 @transaction.atomic
+def listing_reinstate(*, product: Product) -> Product:
+    """Operator action: lift a suspension; the seller publishes again after fixing it."""
+    if product.status == Product.Status.SUSPENDED:
+        product.status = Product.Status.DRAFT
+        product.save(update_fields=["status", "updated_at"])
+    return product
+
+
+@transaction.atomic
 def listing_suspend(*, product: Product, reason: str) -> Product:
     """Operator action: take a listing off the storefront."""
     if not reason.strip():

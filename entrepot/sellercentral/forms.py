@@ -153,5 +153,12 @@ class RejectForm(forms.Form):
     )  # fmt: skip
 
 
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is suspended (the seller sees this)"),
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
+    )  # fmt: skip
+
+
 class ImageForm(forms.Form):
     image = forms.FileField(label=_("Picture (JPEG, PNG or WebP, up to 10 MB)"))

@@ -13,6 +13,11 @@ MODELS = [
     "buyers_buyer",
     "orders_order",
     "pricing_exchangerate",
+    "pricing_positivelistline",
+    "logistics_warehouse",
+    "logistics_stock",
+    "translation_memoryentry",
+    "translation_glossaryterm",
 ]
 
 

@@ -47,3 +47,40 @@ def test_operator_sees_gmv_of_paid_orders_converted_to_cny(client):
     client.force_login(operator)
     html = client.get(reverse("backoffice:home")).content.decode()
     assert "¥174.33" in html or "CN¥174.33" in html
+
+
+def test_operator_suspends_a_listing_with_a_reason_and_it_leaves_the_storefront(client):
+    factories.rates()
+    product = factories.product(seller=factories.seller(), category=factories.category())
+    client.force_login(factories.user(is_staff=True))
+    url = reverse("backoffice:listing_moderate", args=[product.pk])
+    client.post(url, {"action": "suspend", "reason": "Health claims are not allowed."})
+    product.refresh_from_db()
+    assert product.status == "suspended"
+    assert product.moderation_note == "Health claims are not allowed."
+    assert client.get(reverse("storefront:product", args=[product.pk])).status_code == 404
+    client.post(url, {"action": "reinstate"})
+    product.refresh_from_db()
+    assert product.status == "draft"
+
+
+def test_suspending_needs_a_reason(client):
+    product = factories.product(seller=factories.seller(), category=factories.category())
+    client.force_login(factories.user(is_staff=True))
+    url = reverse("backoffice:listing_moderate", args=[product.pk])
+    response = client.post(url, {"action": "suspend", "reason": ""})
+    assert response.status_code == 200
+    product.refresh_from_db()
+    assert product.status == "published"
+
+
+def test_sellers_cannot_moderate(client):
+    product = factories.product(seller=factories.seller(), category=factories.category())
+    client.force_login(product.seller.user)
+    response = client.post(
+        reverse("backoffice:listing_moderate", args=[product.pk]),
+        {"action": "suspend", "reason": "x"},
+    )
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.status == "published"
