@@ -50,3 +50,29 @@ def test_a_seller_cannot_enter_the_admin(client):
     client.force_login(get_user_model().objects.get(username="seller@example.com"))
     response = client.get(reverse("admin:catalog_product_changelist"))
     assert response.status_code == 302
+
+
+def test_an_operator_editing_the_chinese_text_reviews_it_into_the_memory(operator_client):
+    from entrepot.catalog.models import Product
+    from entrepot.translation.models import MemoryEntry
+
+    product = Product.objects.first()
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    page = operator_client.get(url)
+    form = page.context["adminform"].form
+    data = {name: field.value() if field.value() is not None else ""
+            for name, field in ((n, form[n]) for n in form.fields)}  # fmt: skip
+    data.update(title_zh="运营审核后的中文标题", translation_status="machine")
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[f"{inline.formset.prefix}-{name}"] = management[name].value()
+        for i, variant_form in enumerate(inline.formset.forms):
+            for name in variant_form.fields:
+                value = variant_form[name].value()
+                data[f"{inline.formset.prefix}-{i}-{name}"] = "" if value is None else value
+    response = operator_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    product.refresh_from_db()
+    assert product.translation_status == "reviewed"
+    assert MemoryEntry.objects.filter(target_text="运营审核后的中文标题", reviewed=True).exists()
