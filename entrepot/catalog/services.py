@@ -170,21 +170,22 @@ def listing_publish(*, product: Product) -> Product:
     return product
 
 
-@transaction.atomic
-def listing_unpublish(*, product: Product) -> Product:
-    if product.status == Product.Status.PUBLISHED:
+def _back_to_draft(product: Product, *, from_status: str) -> Product:
+    if product.status == from_status:
         product.status = Product.Status.DRAFT
         product.save(update_fields=["status", "updated_at"])
     return product
+
+
+@transaction.atomic
+def listing_unpublish(*, product: Product) -> Product:
+    return _back_to_draft(product, from_status=Product.Status.PUBLISHED)
 
 
 @transaction.atomic
 def listing_reinstate(*, product: Product) -> Product:
     """Operator action: lift a suspension; the seller publishes again after fixing it."""
-    if product.status == Product.Status.SUSPENDED:
-        product.status = Product.Status.DRAFT
-        product.save(update_fields=["status", "updated_at"])
-    return product
+    return _back_to_draft(product, from_status=Product.Status.SUSPENDED)
 
 
 @transaction.atomic
