@@ -43,6 +43,10 @@ def _django_setup(*, manifest_static: bool = False) -> None:
     import django
 
     django.setup()
+    from django.utils import translation
+
+    # the command line is the operators' tool: English first, like the back office
+    translation.activate("en")
 
 
 def _migrate_and_collect() -> None:

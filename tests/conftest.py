@@ -9,13 +9,17 @@ def _django_test_defaults(request):
         yield
         return
     from django.core.cache import cache
+    from django.utils import translation
 
     # PBKDF2 at production strength costs ~0.3 s per user; tests create hundreds.
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # cached rate tables and pages must not leak from one test into the next
     cache.clear()
-    yield
+    # Code running outside a request (services, tasks, the CLI) speaks English, the
+    # operators' and sellers' language; a request still picks its own by area.
+    with translation.override("en"):
+        yield
     cache.clear()
 
 

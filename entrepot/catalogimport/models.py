@@ -1,4 +1,4 @@
-"""A seller's bulk import of listings, run in the background (see catalog/bulk.py)."""
+"""A seller's bulk import of listings, run in the background (see catalog/bulk/)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -163,7 +163,7 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-ENTREPOT_ENGLISH_FIRST_PATHS = ("/seller/", "/backoffice/")
+ENTREPOT_ENGLISH_FIRST_PATHS = ("/seller/", "/backoffice/", "/api/v1/seller/")
 
 # --- static files -------------------------------------------------------------------
 STATIC_URL = "/static/"
