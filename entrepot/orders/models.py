@@ -10,12 +10,17 @@ class Order(models.Model):
     """One seller's part of a purchase; amounts in the currency the buyer paid."""
 
     class Status(models.TextChoices):
+        # the states of entrepot.domain.order_states, in lifecycle order
         PLACED = "placed", _("Placed")
         PAID = "paid", _("Paid")
+        DECLARED = "declared", _("Declared to customs")
+        CLEARED = "cleared", _("Cleared by customs")
         SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
         REFUNDED = "refunded", _("Refunded")
+        RETURNED = "returned", _("Returned")
 
     number = models.CharField(_("order number"), max_length=32, unique=True)
     buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="orders")
@@ -28,6 +33,12 @@ class Order(models.Model):
     shipping_amount = models.DecimalField(_("shipping"), **MONEY)
     tax_amount = models.DecimalField(_("import taxes"), **MONEY)
     total_amount = models.DecimalField(_("total"), **MONEY)
+    # one checkout (one payment) may make several orders, one per seller
+    checkout = models.ForeignKey(
+        "orders.Checkout", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    mode = models.CharField(_("customs mode"), max_length=4, blank=True)  # 9610 / 1210
+    reserved_until = models.DateTimeField(_("stock reserved until"), null=True, blank=True)
     placed_at = models.DateTimeField(_("placed"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
@@ -39,6 +50,7 @@ class Order(models.Model):
             models.Index(fields=["buyer", "-placed_at"], name="order_buyer_idx"),
             models.Index(fields=["seller", "-placed_at"], name="order_seller_idx"),
             models.Index(fields=["placed_at"], name="order_placed_idx"),
+            models.Index(fields=["status", "reserved_until"], name="order_reservation_idx"),
         ]
 
     def __str__(self) -> str:
@@ -53,6 +65,10 @@ class OrderLine(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     variant = models.ForeignKey(ProductVariant, on_delete=models.PROTECT, related_name="+")
+    # where the units were reserved, so a cancellation puts them back in the same place
+    warehouse = models.ForeignKey(
+        "logistics.Warehouse", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     title_en = models.CharField(max_length=200)
     title_zh = models.CharField(max_length=200, blank=True)
     quantity = models.PositiveIntegerField()
@@ -71,3 +87,42 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} × {self.title_en}"
+
+
+class Checkout(models.Model):
+    """One buyer's purchase: the locked quote, paid once, split into orders per seller."""
+
+    buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="checkouts")
+    currency = models.CharField(max_length=3)
+    total_amount = models.DecimalField(**MONEY)
+    # what the quote locked: rates, taxes and totals per seller (JSON of decimal strings)
+    quote = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("checkout")
+        verbose_name_plural = _("checkouts")
+
+    def __str__(self) -> str:
+        return f"checkout {self.pk}"
+
+
+class OrderEvent(models.Model):
+    """One state change of an order: who, when, from what to what."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    event = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    actor = models.CharField(max_length=150, help_text=_("a username, or 'system'"))
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status} -> {self.to_status}"

@@ -1,0 +1,194 @@
+"""Placing orders: the quote is checked against China's limits, stock is reserved
+without a read-then-write race, and one checkout becomes one order per seller.
+
+Concurrency, on SQLite and PostgreSQL alike:
+- stock: each line takes its units with a conditional UPDATE (`quantity >= n`), so
+  of two buyers racing for the last unit exactly one update matches a row;
+- the buyer's yearly quota: the buyer row is locked (SELECT ... FOR UPDATE on
+  PostgreSQL; SQLite's IMMEDIATE transactions already serialise writers) before the
+  year-to-date total is read, so parallel checkouts of one buyer are counted one
+  after the other and can never pass 26,000 CNY together.
+Any refusal raises and the transaction leaves nothing behind: no order, no stock taken.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from entrepot.buyers.models import Buyer
+from entrepot.catalog.models import Product, ProductVariant
+from entrepot.domain.landed_cost import model as m
+from entrepot.domain.landed_cost.policies import quote
+from entrepot.domain.money import Money
+from entrepot.domain.order_states import COUNTS_TOWARD_QUOTA
+from entrepot.domain.shipping import direct_mail_estimate
+from entrepot.logistics.models import Stock
+from entrepot.logistics.services import stock_adjust
+from entrepot.orders.models import Checkout, Order, OrderEvent, OrderLine
+from entrepot.pricing.landed_cost import quote_context_on
+
+CNY = "CNY"
+
+
+class CheckoutRefused(Exception):
+    """The checkout cannot become orders; `errors` are QuoteError-like (code, message, field)."""
+
+    def __init__(self, errors: list[m.QuoteError]) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class CartLine:
+    variant_id: int
+    quantity: int
+
+
+def year_to_date_cny(buyer: Buyer, *, now: datetime) -> Money:
+    """What the buyer spent through cross-border orders this calendar year (CNY)."""
+    start = now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    total = (
+        Order.objects.filter(
+            buyer=buyer, currency=CNY, placed_at__gte=start, status__in=COUNTS_TOWARD_QUOTA
+        )
+        .exclude(origin_country="CN")
+        .aggregate(n=Sum("total_amount"))["n"]
+    )
+    return Money(total or 0, CNY)
+
+
+def _quote_item(variant: ProductVariant, quantity: int) -> m.QuoteItem:
+    product = variant.product
+    return m.QuoteItem(
+        sku=variant.sku, description=product.title_en, hs_code=product.hs_code,
+        origin=product.origin_country, unit_price=variant.price, quantity=quantity,
+        unit_weight_kg=Decimal(variant.weight_grams) / 1000,
+    )  # fmt: skip
+
+
+def _reservation_minutes() -> int:
+    return getattr(settings, "ENTREPOT_QUOTE_MINUTES", 15)
+
+
+def _take_stock(variant: ProductVariant, quantity: int) -> int | None:
+    """Reserve `quantity` units from one warehouse that has them; its id, or None."""
+    stocks = (
+        Stock.objects.filter(variant=variant, quantity__gte=quantity)
+        .select_related("warehouse")
+        .order_by("warehouse__kind", "warehouse_id")  # "bonded" sorts first: it arrives sooner
+    )
+    for stock in stocks:
+        # the conditional update decides: another buyer may have taken the units meanwhile
+        if stock_adjust(variant=variant, warehouse=stock.warehouse, delta=-quantity):
+            return stock.warehouse_id
+    return None
+
+
+@transaction.atomic
+def checkout_place(
+    *, buyer: Buyer, lines: list[CartLine], now: datetime | None = None, actor: str = ""
+) -> Checkout:
+    """Turn cart lines into one checkout and one placed order per seller, or refuse."""
+    now = now or timezone.now()
+    if not lines or any(line.quantity < 1 for line in lines):
+        raise CheckoutRefused([m.QuoteError(m.INVALID_INPUT, "the cart is empty", "lines")])
+    buyer = Buyer.objects.select_for_update().get(pk=buyer.pk)
+    variants = {
+        v.id: v
+        for v in ProductVariant.objects.select_related("product__seller").filter(
+            pk__in=[line.variant_id for line in lines],
+            product__status=Product.Status.PUBLISHED,
+        )
+    }
+    missing = [line.variant_id for line in lines if line.variant_id not in variants]
+    if missing:
+        raise CheckoutRefused([m.QuoteError(
+            m.INVALID_INPUT, f"no longer for sale: variants {missing}", "lines",
+        )])  # fmt: skip
+    by_seller: dict[int, list[CartLine]] = defaultdict(list)
+    for line in lines:
+        by_seller[variants[line.variant_id].product.seller_id].append(line)
+
+    context = quote_context_on(now.date())
+    spent = year_to_date_cny(buyer, now=now)
+    quotes = {}
+    for seller_id, seller_lines in by_seller.items():
+        items = tuple(
+            _quote_item(variants[line.variant_id], line.quantity) for line in seller_lines
+        )
+        weight = sum(
+            variants[line.variant_id].weight_grams * line.quantity for line in seller_lines
+        )
+        request = m.QuoteRequest(
+            destination=buyer.country, currency=CNY, items=items,
+            shipping=direct_mail_estimate(weight), insurance=Money.zero(CNY),
+            as_of=now.date(), mode="9610", buyer_year_to_date=spent,
+        )  # fmt: skip
+        result = quote(request, rates=context.rates, positive_list=context.positive_list)
+        if not (result.allowed and result.calculable):
+            raise CheckoutRefused(list(result.errors))
+        quotes[seller_id] = result
+        # the next seller's order counts this one: together they must fit the year
+        spent = spent + result.totals.grand_total
+
+    checkout = Checkout.objects.create(
+        buyer=buyer, currency=CNY,
+        total_amount=sum((q.totals.grand_total for q in quotes.values()), Money.zero(CNY)).amount,
+        quote={str(s): _snapshot(q) for s, q in quotes.items()},
+        expires_at=now + timedelta(minutes=_reservation_minutes()),
+    )  # fmt: skip
+    for seller_id, result in quotes.items():
+        _place_order(checkout, buyer, seller_id, by_seller[seller_id], variants, result, now,
+                     actor or buyer.user.get_username())  # fmt: skip
+    return checkout
+
+
+def _snapshot(result: m.Quote) -> dict:
+    t = result.totals
+    return {
+        "rule": result.rule,
+        "fx": [{"from": f.source, "to": f.target, "rate": str(f.rate)} for f in result.fx],
+        "goods": str(t.goods.amount), "shipping": str(t.shipping.amount),
+        "tax": str(t.taxes_and_duties.amount), "total": str(t.grand_total.amount),
+    }  # fmt: skip
+
+
+def _place_order(checkout, buyer, seller_id, lines, variants, result, now, actor) -> Order:
+    t = result.totals
+    first = variants[lines[0].variant_id].product
+    order = Order.objects.create(
+        number=f"EP{now:%y%m%d}{checkout.pk:06d}{seller_id % 1000:03d}", buyer=buyer,
+        seller_id=seller_id, status=Order.Status.PLACED, origin_country=first.origin_country,
+        destination_country=buyer.country, currency=CNY, goods_amount=t.goods.amount,
+        shipping_amount=t.shipping.amount, tax_amount=t.taxes_and_duties.amount,
+        total_amount=t.grand_total.amount, checkout=checkout, mode="9610",
+        reserved_until=checkout.expires_at, placed_at=now,
+    )  # fmt: skip
+    quoted = {line.sku: line for line in result.lines}
+    for line in lines:
+        variant = variants[line.variant_id]
+        warehouse_id = _take_stock(variant, line.quantity)
+        if warehouse_id is None:
+            raise CheckoutRefused([m.QuoteError(
+                "OUT_OF_STOCK",
+                f"{variant.sku}: only {variant.stock} left, you asked for {line.quantity}",
+                "lines",
+            )])  # fmt: skip
+        goods = quoted[variant.sku].goods
+        OrderLine.objects.create(
+            order=order, product=variant.product, variant=variant, warehouse_id=warehouse_id,
+            title_en=variant.product.title_en, title_zh=variant.product.title_zh,
+            quantity=line.quantity, unit_price_amount=goods.amount / line.quantity,
+            line_total_amount=goods.amount, currency=CNY,
+        )  # fmt: skip
+    OrderEvent.objects.create(order=order, event="place", to_status=Order.Status.PLACED,
+                              actor=actor[:150])  # fmt: skip
+    return order

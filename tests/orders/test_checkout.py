@@ -1,0 +1,166 @@
+"""Placing orders: limits, stock, one order per seller, and nothing left behind on refusal."""
+
+import threading
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from entrepot.buyers.models import Buyer
+from entrepot.catalog.models import ProductVariant
+from entrepot.logistics.models import Stock
+from entrepot.logistics.services import stock_set, warehouse_own_ensure
+from entrepot.orders.checkout import CartLine, CheckoutRefused, checkout_place, year_to_date_cny
+from entrepot.orders.models import Checkout, Order, OrderEvent, OrderLine
+from entrepot.pricing.positive_list import positive_list_load_sample
+from tests import factories
+
+NOW = datetime(2026, 11, 27, 10, tzinfo=UTC)
+
+
+def _variant(seller, *, price="19.99", stock=10, hs="21069090") -> ProductVariant:
+    product = factories.product(
+        seller=seller, category=factories.category(), price=price, variants=1, hs_code=hs
+    )
+    variant = product.variants.get()
+    stock_set(variant=variant, warehouse=warehouse_own_ensure(seller=seller), quantity=stock)
+    variant.refresh_from_db()
+    return variant
+
+
+@pytest.fixture
+def shop(db):
+    factories.rates()
+    positive_list_load_sample()
+    return factories.seller(verification_status="approved")
+
+
+def _fingerprint():
+    return (
+        Order.objects.count(), OrderLine.objects.count(), Checkout.objects.count(),
+        list(Stock.objects.order_by("id").values_list("quantity", flat=True)),
+    )  # fmt: skip
+
+
+def test_a_two_seller_cart_becomes_two_placed_orders_under_one_checkout(shop):
+    other = factories.seller(country="DE", currency="EUR", verification_status="approved")
+    a, b = _variant(shop), _variant(other, price="12.50")
+    buyer = factories.buyer()
+    checkout = checkout_place(buyer=buyer, lines=[CartLine(a.id, 2), CartLine(b.id, 1)], now=NOW)
+    orders = list(checkout.orders.order_by("seller_id"))
+    assert [o.seller_id for o in orders] == sorted([shop.id, other.id])
+    assert all(o.status == "placed" and o.currency == "CNY" for o in orders)
+    assert checkout.total_amount == sum(o.total_amount for o in orders)
+    assert all(o.tax_amount > 0 for o in orders)  # cross-border tax of the quote
+    a.refresh_from_db()
+    assert a.stock == 8
+    assert OrderEvent.objects.filter(event="place").count() == 2
+
+
+def test_over_the_order_limit_is_refused_and_leaves_nothing(shop):
+    expensive = _variant(shop, price="400", stock=20)  # 400 USD = 2,661 CNY
+    before = _fingerprint()
+    with pytest.raises(CheckoutRefused) as refused:
+        checkout_place(buyer=factories.buyer(), lines=[CartLine(expensive.id, 2)], now=NOW)
+    assert refused.value.errors[0].code == "CN_CBEC_ORDER_LIMIT"
+    assert _fingerprint() == before
+
+
+def test_the_annual_quota_counts_placed_orders_and_refuses_with_what_is_left(shop):
+    buyer = factories.buyer()
+    variant = _variant(shop, price="300", stock=200)  # ~2,196 CNY delivered
+    for _ in range(11):
+        checkout_place(buyer=buyer, lines=[CartLine(variant.id, 1)], now=NOW)
+    spent = year_to_date_cny(buyer, now=NOW).amount
+    assert spent > Decimal(24000)
+    with pytest.raises(CheckoutRefused) as refused:
+        checkout_place(buyer=buyer, lines=[CartLine(variant.id, 1)], now=NOW)
+    assert refused.value.errors[0].code == "CN_CBEC_ANNUAL_LIMIT"
+    assert "left of 26,000.00 CNY" in refused.value.errors[0].message
+
+
+def test_cancelled_orders_give_the_quota_back(shop):
+    buyer = factories.buyer()
+    variant = _variant(shop, price="300", stock=200)
+    checkout = checkout_place(buyer=buyer, lines=[CartLine(variant.id, 1)], now=NOW)
+    assert year_to_date_cny(buyer, now=NOW).amount > 0
+    checkout.orders.update(status="cancelled")
+    assert year_to_date_cny(buyer, now=NOW).amount == 0
+
+
+def test_out_of_stock_is_refused_and_leaves_nothing(shop):
+    variant = _variant(shop, stock=1)
+    before = _fingerprint()
+    with pytest.raises(CheckoutRefused, match="only 1 left"):
+        checkout_place(buyer=factories.buyer(), lines=[CartLine(variant.id, 2)], now=NOW)
+    assert _fingerprint() == before
+
+
+def test_goods_off_the_positive_list_cannot_be_ordered(shop):
+    phone = _variant(shop, hs="85171300")
+    with pytest.raises(CheckoutRefused) as refused:
+        checkout_place(buyer=factories.buyer(), lines=[CartLine(phone.id, 1)], now=NOW)
+    assert refused.value.errors[0].code == "CN_CBEC_NOT_ON_POSITIVE_LIST"
+
+
+def _race(targets) -> list:
+    """Run each callable in its own thread at once; collect results or exceptions."""
+    barrier = threading.Barrier(len(targets))
+    results: list = [None] * len(targets)
+
+    def run(i, target):
+        try:
+            barrier.wait()
+            results[i] = target()
+        except Exception as exc:  # noqa: BLE001 - the race collects every outcome
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_buyers_racing_for_ten_units_make_exactly_ten_orders():
+    factories.rates()
+    positive_list_load_sample()
+    seller = factories.seller(verification_status="approved")
+    variant = _variant(seller, stock=10)
+    buyers = [factories.buyer() for _ in range(50)]
+    results = _race([
+        (lambda b=b: checkout_place(buyer=b, lines=[CartLine(variant.id, 1)], now=NOW))
+        for b in buyers
+    ])  # fmt: skip
+    won = [r for r in results if isinstance(r, Checkout)]
+    lost = [r for r in results if isinstance(r, CheckoutRefused)]
+    assert len(won) == 10 and len(lost) == 40, [r for r in results if not isinstance(
+        r, (Checkout, CheckoutRefused))]  # fmt: skip
+    variant.refresh_from_db()
+    assert variant.stock == 0
+    assert Stock.objects.get(variant=variant).quantity == 0
+    assert Order.objects.count() == 10 and OrderLine.objects.count() == 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_buyers_parallel_checkouts_never_pass_the_annual_limit():
+    factories.rates()
+    positive_list_load_sample()
+    seller = factories.seller(verification_status="approved")
+    variant = _variant(seller, price="300", stock=500)  # ~2,196 CNY each
+    buyer = factories.buyer()
+    for _ in range(10):
+        checkout_place(buyer=buyer, lines=[CartLine(variant.id, 1)], now=NOW)
+    results = _race([
+        (lambda: checkout_place(buyer=Buyer.objects.get(pk=buyer.pk),
+                                lines=[CartLine(variant.id, 1)], now=NOW))
+        for _ in range(8)
+    ])  # fmt: skip
+    assert any(isinstance(r, Checkout) for r in results)
+    assert any(isinstance(r, CheckoutRefused) for r in results)
+    assert year_to_date_cny(buyer, now=NOW).amount <= Decimal(26000)
