@@ -34,3 +34,28 @@ def order_transition(*, order: Order, event: str, actor: str = SYSTEM, note: str
     locked.status = target
     locked.save(update_fields=fields)
     return locked
+
+
+def reservations_release_expired(*, now=None) -> int:
+    """Cancel placed orders whose quote expired unpaid and put their units back.
+
+    Each order in its own transaction, re-checked under its row lock, so a payment that
+    lands at the same moment wins or loses cleanly: never both paid and released.
+    """
+    from entrepot.logistics.services import stock_adjust
+
+    now = now or timezone.now()
+    released = 0
+    expired = Order.objects.filter(status=Order.Status.PLACED, reserved_until__lt=now)
+    for order_id in expired.values_list("id", flat=True)[:1000]:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.status != Order.Status.PLACED:
+                continue
+            for line in order.lines.select_related("variant", "warehouse"):
+                if line.warehouse is not None:
+                    stock_adjust(variant=line.variant, warehouse=line.warehouse,
+                                 delta=line.quantity)  # fmt: skip
+            order_transition(order=order, event="cancel", note="quote expired unpaid")
+            released += 1
+    return released

@@ -164,3 +164,47 @@ def test_one_buyers_parallel_checkouts_never_pass_the_annual_limit():
     assert any(isinstance(r, Checkout) for r in results)
     assert any(isinstance(r, CheckoutRefused) for r in results)
     assert year_to_date_cny(buyer, now=NOW).amount <= Decimal(26000)
+
+
+def test_unpaid_orders_release_their_stock_when_the_quote_expires(shop):
+    from datetime import timedelta
+
+    from entrepot.orders.services import reservations_release_expired
+    from entrepot.orders.tasks import release_expired_reservations
+
+    variant = _variant(shop, stock=3)
+    checkout = checkout_place(buyer=factories.buyer(), lines=[CartLine(variant.id, 2)], now=NOW)
+    order = checkout.orders.get()
+    assert reservations_release_expired(now=NOW + timedelta(minutes=14)) == 0
+    assert reservations_release_expired(now=NOW + timedelta(minutes=16)) == 1
+    order.refresh_from_db()
+    variant.refresh_from_db()
+    assert order.status == "cancelled" and variant.stock == 3
+    assert order.events.last().note == "quote expired unpaid"
+    assert release_expired_reservations.call_local() == 0  # nothing left to release
+
+
+def test_a_paid_order_is_not_released(shop):
+    from datetime import timedelta
+
+    from entrepot.orders.services import order_transition, reservations_release_expired
+
+    variant = _variant(shop, stock=3)
+    order = checkout_place(buyer=factories.buyer(), lines=[CartLine(variant.id, 1)],
+                           now=NOW).orders.get()  # fmt: skip
+    order_transition(order=order, event="pay", actor="sandbox")
+    assert reservations_release_expired(now=NOW + timedelta(hours=1)) == 0
+    variant.refresh_from_db()
+    assert variant.stock == 2
+
+
+def test_illegal_transitions_are_refused_and_leave_no_event(shop):
+    from entrepot.domain.order_states import IllegalTransition
+    from entrepot.orders.services import order_transition
+
+    variant = _variant(shop)
+    order = checkout_place(buyer=factories.buyer(), lines=[CartLine(variant.id, 1)],
+                           now=NOW).orders.get()  # fmt: skip
+    with pytest.raises(IllegalTransition, match="cannot ship an order that is placed"):
+        order_transition(order=order, event="ship")
+    assert list(order.events.values_list("event", flat=True)) == ["place"]
