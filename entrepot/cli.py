@@ -9,6 +9,7 @@ entrepot rates show [--date YYYY-MM-DD]     the rate table used on a day
 entrepot positive-list import FILE --edition YYYY-MM-DD   load China's CBEC positive list
 entrepot catalog import FILE --seller ID [--report rejected.csv]   bulk-import listings (CSV/XLSX)
 entrepot catalog export --seller ID [-o FILE]   a seller's listings as CSV, in the import format
+entrepot ledger check                       check the escrow ledger balances (exit 1 if not)
 entrepot worker [--workers N]               background worker (huey consumer)
 entrepot manage ...                         Django's management commands
 """
@@ -370,6 +371,18 @@ def cmd_rates_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ledger_check(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.core.management import call_command
+
+    from entrepot.ledger.selectors import ledger_check
+
+    call_command("migrate", interactive=False, verbosity=0)
+    report = ledger_check()
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print(f"entrepot worker: --workers must be 1 or more, got {args.workers}", file=sys.stderr)
@@ -487,6 +500,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     catalog_export.add_argument("-o", "--output", metavar="FILE", help="default: stdout")
     catalog_export.set_defaults(func=cmd_catalog_export)
+
+    ledger = sub.add_parser("ledger", help="the escrow ledger")
+    ledger_sub = ledger.add_subparsers(dest="ledger_command", required=True)
+    ledger_check = ledger_sub.add_parser(
+        "check", help="check that every transaction balances; exit 1 and list the problems if not"
+    )
+    ledger_check.set_defaults(func=cmd_ledger_check)
 
     worker = sub.add_parser("worker", help="run background tasks (huey consumer)")
     worker.add_argument("--workers", type=int, default=2, metavar="N", help="threads (default 2)")

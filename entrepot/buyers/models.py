@@ -19,3 +19,37 @@ class Buyer(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class BuyerIdentity(models.Model):
+    """A buyer's real-name verification for China Customs (GACC Announcement 2018 No. 194).
+
+    The resident ID number is sensitive personal information (PIPL Art. 28): it is kept
+    only encrypted (entrepot.buyers.vault), with a blind-index fingerprint for lookups
+    and a masked copy for display. Nothing shows or logs the clear number.
+    """
+
+    buyer = models.OneToOneField(
+        Buyer, on_delete=models.CASCADE, related_name="identity", verbose_name=_("buyer")
+    )
+    name = models.CharField(_("real name"), max_length=60)
+    id_number_encrypted = models.TextField(_("ID number (encrypted)"), editable=False)
+    id_number_fingerprint = models.CharField(
+        _("ID number fingerprint"), max_length=64, db_index=True, editable=False
+    )
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    birth_date = models.DateField(_("birth date"))
+    verified_at = models.DateTimeField(_("verified at"))
+    consent_purpose = models.TextField(_("purpose consented to"))
+    consent_text_version = models.CharField(_("consent text version"), max_length=20)
+    consent_at = models.DateTimeField(_("consent given at"))
+    # which PII key encrypted the number (the first 12 hex digits of its SHA-256), so an
+    # operator can tell when no row needs an old key any more
+    key_version = models.CharField(_("encryption key"), max_length=12, editable=False)
+
+    class Meta:
+        verbose_name = _("buyer identity")
+        verbose_name_plural = _("buyer identities")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.id_number_masked}"

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "entrepot.buyers",
     "entrepot.orders",
     "entrepot.logistics",
+    "entrepot.payments",
+    "entrepot.ledger",
     "entrepot.catalogimport",
     "entrepot.translation",
     "entrepot.sellerapi",
@@ -195,6 +197,18 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- sensitive personal information (PIPL) ------------------------------------------
+# Buyers' resident ID numbers are encrypted by the application (entrepot.buyers.vault).
+# ENTREPOT_PII_KEYS: comma-separated Fernet keys, newest first; the newest encrypts, all
+# decrypt until `entrepot manage rotate_pii_keys` has moved every row to the newest.
+# Unset: one key generated into DATA_DIR/pii_keys, with a warning (demo only).
+# ENTREPOT_PII_INDEX_KEY: key of the blind index that finds duplicate ID numbers; unset,
+# it is derived from SECRET_KEY.
+ENTREPOT_PII_KEYS = [
+    k.strip() for k in os.environ.get("ENTREPOT_PII_KEYS", "").split(",") if k.strip()
+]
+ENTREPOT_PII_INDEX_KEY = os.environ.get("ENTREPOT_PII_INDEX_KEY", "")
+
 # --- marketplace --------------------------------------------------------------------
 ENTREPOT_PAGE_SIZE = env_int("ENTREPOT_PAGE_SIZE", 24)
 ENTREPOT_DISPLAY_CURRENCY = "CNY"
@@ -215,10 +229,33 @@ ENTREPOT_MT_URL = os.environ.get("ENTREPOT_MT_URL", "")
 ENTREPOT_MT_API_KEY = os.environ.get("ENTREPOT_MT_API_KEY", "")
 ENTREPOT_MT_FAKE = env_bool("ENTREPOT_MT_FAKE", False)
 
+# --- payments -----------------------------------------------------------------------
+# Buyers pay in CNY through a cross-border wallet (entrepot.payments). Only the SANDBOX
+# wallet works so far: a page of this app where the payer presses Pay or Cancel, and no
+# real money moves. It signs its notifications (HMAC-SHA256) with
+# ENTREPOT_PAYMENT_SANDBOX_SECRET, else with a key generated once into
+# DATA_DIR/payment_sandbox_secret (web and worker hosts that do not share DATA_DIR need
+# the variable). The worker posts them to ENTREPOT_PAYMENT_SANDBOX_NOTIFY_URL, by
+# default the address the payer's Pay request came to, and retries with exponential
+# back-off, ENTREPOT_PAYMENT_SANDBOX_MAX_ATTEMPTS attempts in all.
+# ENTREPOT_PAYMENT_SANDBOX_CHAOS sends each notification twice, sometimes out of order.
+ENTREPOT_PAYMENT_SANDBOX_SECRET = os.environ.get("ENTREPOT_PAYMENT_SANDBOX_SECRET", "")
+ENTREPOT_PAYMENT_SANDBOX_NOTIFY_URL = os.environ.get("ENTREPOT_PAYMENT_SANDBOX_NOTIFY_URL", "")
+ENTREPOT_PAYMENT_SANDBOX_MAX_ATTEMPTS = env_int("ENTREPOT_PAYMENT_SANDBOX_MAX_ATTEMPTS", 8)
+ENTREPOT_PAYMENT_SANDBOX_CHAOS = env_bool("ENTREPOT_PAYMENT_SANDBOX_CHAOS", False)
+# how the sandbox sends: "" = HTTP; a dotted path to a callable(url, body, headers) ->
+# status (tests deliver through Django's test client)
+ENTREPOT_PAYMENT_SANDBOX_TRANSPORT = ""
+# dotted path of handler(*, payment), run once per payment in the transaction that marks
+# it succeeded (the orders side marks orders paid with it); "" = none
+ENTREPOT_PAYMENT_SUCCEEDED_HANDLER = "entrepot.orders.payment_flow.checkout_paid"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # no resident ID number reaches a log in clear (PIPL): the filter masks them
+    "filters": {"redact_resident_ids": {"()": "entrepot.buyers.logfilter.RedactResidentIds"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_resident_ids"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # `entrepot worker` says what it runs; configured here, huey's consumer adds no
     # handler of its own, so each line is logged once.

@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("media/<path:path>", media_views.media, name="media"),
+    path("payments/", include("entrepot.payments.urls")),
+    path("account/", include("entrepot.buyers.urls")),
     path("seller/import/", include("entrepot.catalogimport.urls")),
     path("seller/api-tokens/", include("entrepot.sellerapi.urls")),
     path("seller/", include("entrepot.sellercentral.urls")),

@@ -113,8 +113,8 @@ class OrderEvent(models.Model):
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     event = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
+    from_status = models.CharField(max_length=10, blank=True, choices=Order.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Order.Status.choices)
     actor = models.CharField(max_length=150, help_text=_("a username, or 'system'"))
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

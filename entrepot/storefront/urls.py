@@ -1,6 +1,6 @@
 from django.urls import path
 
-from entrepot.storefront import views
+from entrepot.storefront import checkout_views, views
 
 app_name = "storefront"
 
@@ -9,4 +9,9 @@ urlpatterns = [
     path("c/<slug:slug>/", views.category, name="category"),
     path("p/<int:pk>/", views.product, name="product"),
     path("s/<slug:slug>/", views.seller_shop, name="seller"),
+    path("cart/", checkout_views.cart_view, name="cart"),
+    path("cart/add/", checkout_views.cart_add_view, name="cart_add"),
+    path("checkout/", checkout_views.checkout_view, name="checkout"),
+    path("orders/", checkout_views.orders_view, name="orders"),
+    path("orders/<str:number>/", checkout_views.order_view, name="order"),
 ]

@@ -1,0 +1,122 @@
+"""Buyer pages of the account area: Chinese first, like the storefront.
+
+The real-name page never puts the clear resident ID number into a page: the field is
+rendered empty, also after an error, and the number appears only masked.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from entrepot.buyers import services
+from entrepot.buyers.models import Buyer, BuyerIdentity
+from entrepot.domain.resident_id import LENGTH, mask_resident_id, normalize_resident_id
+
+# ID cards give birth dates in China's time; "today" for the check is Beijing's
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+class NeverEchoedInput(forms.TextInput):
+    """A text box that never renders the value it was given (sensitive input)."""
+
+    def format_value(self, value) -> None:
+        return None
+
+
+class IdentityForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Real name"),
+        max_length=60,
+        help_text=gettext_lazy("Exactly as on your resident ID card."),
+    )
+    id_number = forms.CharField(
+        label=gettext_lazy("Resident ID number"),
+        max_length=40,
+        widget=NeverEchoedInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=gettext_lazy("18 characters: 17 digits and a check digit 0-9 or X."),
+    )
+    consent = forms.BooleanField(
+        required=False,
+        label=gettext_lazy(
+            "I agree that Entrepôt processes my resident ID number, which is sensitive "
+            "personal information, for this purpose only: China Customs real-name "
+            "verification for cross-border e-commerce imports (GACC Announcement 2018 "
+            "No. 194 / PIPL Art. 28-29)."
+        ),
+        help_text=gettext_lazy(
+            "The number is stored encrypted, shown only masked, and given only to China "
+            "Customs with the declarations of your orders."
+        ),
+    )
+
+
+def buyer_required(view):
+    """Log in first; then only accounts with a buyer profile may enter."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        try:
+            buyer = request.user.buyer
+        except Buyer.DoesNotExist:
+            raise PermissionDenied(_("This page is for buyers: this account has none.")) from None
+        return view(request, buyer, *args, **kwargs)
+
+    return wrapper
+
+
+@sensitive_post_parameters("id_number")
+@never_cache
+@require_http_methods(["GET", "POST"])
+@buyer_required
+def verify_identity(request: HttpRequest, buyer: Buyer) -> HttpResponse:
+    identity = BuyerIdentity.objects.filter(buyer=buyer).first()
+    if request.method == "POST":
+        form = IdentityForm(request.POST)
+        if form.is_valid() and _verify(request, buyer, form):
+            return redirect("buyers:identity")
+    else:
+        form = IdentityForm(initial={"name": identity.name} if identity else None)
+    return render(request, "buyers/identity.html", {"form": form, "identity": identity})
+
+
+def _verify(request: HttpRequest, buyer: Buyer, form: IdentityForm) -> bool:
+    data = form.cleaned_data
+    try:
+        identity = services.identity_verify(
+            buyer=buyer,
+            name=data["name"],
+            id_number=data["id_number"],
+            consent=data["consent"],
+            today=timezone.localdate(timezone=CHINA),
+        )
+    except services.IdentityRefused as refusal:
+        message = str(refusal)
+        typed = normalize_resident_id(data["id_number"])
+        if refusal.field == "id_number" and len(typed) == LENGTH:
+            message = _("%(problem)s You entered %(masked)s.") % {
+                "problem": message,
+                "masked": mask_resident_id(typed),
+            }
+        form.add_error(refusal.field, message)
+        return False
+    messages.success(
+        request,
+        _("You are verified as %(name)s, ID number %(masked)s.")
+        % {"name": identity.name, "masked": identity.id_number_masked},
+    )
+    return True
