@@ -376,9 +376,11 @@ def cmd_ledger_check(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from entrepot.ledger.selectors import ledger_check
+    from entrepot.orders.selectors import escrow_expected
 
     call_command("migrate", interactive=False, verbosity=0)
-    report = ledger_check()
+    # escrow must hold exactly the money of orders paid and not yet released
+    report = ledger_check(expected_escrow=escrow_expected())
     print(report.summary())
     return 0 if report.ok else 1
 

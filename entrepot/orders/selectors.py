@@ -17,9 +17,13 @@ IN_ESCROW = (
 
 def escrow_expected() -> dict[str, Decimal]:
     """Per currency, the goods and shipping of orders paid and not yet released: what the
-    ledger's escrow account must hold (`ledger_check(expected_escrow=...)`)."""
+    ledger's escrow account must hold (`ledger_check(expected_escrow=...)`).
+
+    Payments are taken in CNY only, so only CNY orders pass through escrow; seeded demo
+    orders in other currencies are history the payment flow never saw.
+    """
     rows = (
-        Order.objects.filter(status__in=IN_ESCROW)
+        Order.objects.filter(status__in=IN_ESCROW, currency="CNY")
         .values("currency")
         .annotate(held=Sum(F("total_amount") - F("tax_amount")))
     )

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -21,6 +22,9 @@ from tqdm import tqdm
 
 from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Category, Product, ProductVariant
+from entrepot.domain import ledger
+from entrepot.domain.money import Money
+from entrepot.ledger.models import LedgerEntry, LedgerTransaction
 from entrepot.logistics.models import Stock, Warehouse
 from entrepot.logistics.services import bonded_warehouses_ensure
 from entrepot.orders.models import Order, OrderLine
@@ -331,6 +335,7 @@ class _Seeder:
             by_seller.setdefault(item[2], []).append(item)
         orders = self.writer(Order, "orders")
         lines = self.writer(OrderLine, "order lines", parent=orders)
+        ledger = _LedgerWriter(self, parent=orders)
         ofields, lfields = orders.attnames(), lines.attnames()
         order_id, line_id = next_id(Order), next_id(OrderLine)
         made = 0
@@ -352,11 +357,65 @@ class _Seeder:
             order, order_lines = result
             orders.add(tuple(order[f] for f in ofields))
             lines.add_many(tuple(line[f] for f in lfields) for line in order_lines)
+            ledger.order(order)
             order_id += 1
             line_id += len(order_lines)
             made += 1
-        orders.flush()
         lines.flush()
+        ledger.flush()
+
+
+class _LedgerWriter:
+    """The ledger history of seeded orders, through the same domain posting rules as live
+    payments: a paid CNY order is captured into escrow, a completed one released to the
+    seller (less 8% commission), a refunded one returned. Other currencies are demo
+    history the CNY-only payment flow never saw, and stay out of the ledger."""
+
+    COMMISSION = Decimal("0.08")
+
+    def __init__(self, seeder: _Seeder, *, parent: BulkWriter) -> None:
+        self.transactions = seeder.writer(LedgerTransaction, "ledger transactions", parent=parent)
+        self.entries = seeder.writer(LedgerEntry, "ledger entries", parent=self.transactions)
+        self.next_tx, self.next_entry = next_id(LedgerTransaction), next_id(LedgerEntry)
+
+    def order(self, order: dict) -> None:
+        if order["currency"] != "CNY" or order["paid_at"] is None:
+            return
+        total = Money(order["total_amount"], "CNY")
+        tax = Money(order["tax_amount"], "CNY")
+        seller = order["seller_id"]
+        self._post(order, ledger.payment_captured(order_total=total, tax_withheld=tax,
+                                                  seller_id=seller), order["paid_at"])  # fmt: skip
+        held = total - tax
+        if order["status"] == "completed":
+            released = ledger.escrow_released(
+                amount=held, commission=ledger.commission_for(held, self.COMMISSION),
+                seller_id=seller,
+            )  # fmt: skip
+            self._post(order, released, order["completed_at"])
+        elif order["status"] == "refunded":
+            refund = ledger.refund_before_release(amount=held, tax=tax, seller_id=seller)
+            self._post(order, refund, order["paid_at"])
+
+    def _post(self, order: dict, transaction, when) -> None:
+        transaction.check_balanced()
+        number = order["number"]
+        self.transactions.add((
+            self.next_tx, transaction.kind, f"order:{number}",
+            f"order:{number}:{transaction.kind}", when, transaction.memo[:300],
+        ))  # fmt: skip
+        for posting in transaction.postings:
+            debit = posting.debit.amount if posting.debit is not None else Decimal(0)
+            credit = posting.credit.amount if posting.credit is not None else Decimal(0)
+            self.entries.add((
+                self.next_entry, self.next_tx, posting.account.kind, posting.account.owner,
+                posting.account.currency, debit, credit, when,
+            ))  # fmt: skip
+            self.next_entry += 1
+        self.next_tx += 1
+
+    def flush(self) -> None:
+        self.entries.flush()
 
 
 def seed(
@@ -391,7 +450,16 @@ def seed(
     if orders:
         seeder.create_orders(orders)
     reset_sequences(
-        get_user_model(), Seller, Product, ProductVariant, Stock, Buyer, Order, OrderLine
+        get_user_model(),
+        Seller,
+        Product,
+        ProductVariant,
+        Stock,
+        Buyer,
+        Order,
+        OrderLine,
+        LedgerTransaction,
+        LedgerEntry,
     )
     seeder.bar.total = seeder.bar.n  # the estimate was approximate; end the bar at 100%
     seeder.bar.refresh()

@@ -52,7 +52,10 @@ def test_seed_creates_the_requested_rows_and_reports_its_rate():
 def test_same_seed_gives_the_same_marketplace(django_db_blocker):
     _seed(7)
     first = _fingerprint()
-    for model in (OrderLine, Order, Stock, ProductVariant, Product, Warehouse, Buyer, Seller):
+    from entrepot.ledger.models import LedgerEntry, LedgerTransaction
+
+    for model in (LedgerEntry, LedgerTransaction, OrderLine, Order, Stock, ProductVariant,
+                  Product, Warehouse, Buyer, Seller):  # fmt: skip
         model.objects.all().delete()
     from django.contrib.auth import get_user_model
 
@@ -149,3 +152,14 @@ def test_stock_sits_in_warehouses_and_adds_up_to_each_variant():
         assert totals.get(variant.id, 0) == variant.stock
     kinds = set(Stock.objects.values_list("warehouse__kind", flat=True))
     assert kinds == {"seller", "bonded"}
+
+
+def test_seeded_paid_orders_have_a_balanced_ledger_matching_escrow():
+    from entrepot.ledger.models import LedgerTransaction
+    from entrepot.ledger.selectors import ledger_check
+    from entrepot.orders.selectors import escrow_expected
+
+    _seed()
+    assert LedgerTransaction.objects.exists()
+    report = ledger_check(expected_escrow=escrow_expected())
+    assert report.ok, report.summary()
