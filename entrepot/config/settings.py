@@ -212,6 +212,11 @@ ENTREPOT_PII_INDEX_KEY = os.environ.get("ENTREPOT_PII_INDEX_KEY", "")
 # --- marketplace --------------------------------------------------------------------
 ENTREPOT_PAGE_SIZE = env_int("ENTREPOT_PAGE_SIZE", 24)
 ENTREPOT_DISPLAY_CURRENCY = "CNY"
+# prices, FX rates and taxes of a checkout are locked, and its stock reserved, this long
+ENTREPOT_QUOTE_MINUTES = env_int("ENTREPOT_QUOTE_MINUTES", 15)
+# escrow is released this many days after delivery unless the buyer confirms earlier
+# (UNCONFIRMED marketplace practice; configurable)
+ENTREPOT_AUTO_CONFIRM_DAYS = env_int("ENTREPOT_AUTO_CONFIRM_DAYS", 14)
 # Where `entrepot rates refresh` and the daily task fetch ECB rates, e.g.
 # https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml; empty: no refresh
 # (the bundled rates, or whatever `entrepot rates import` loaded, stay in use).

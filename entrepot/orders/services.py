@@ -59,3 +59,48 @@ def reservations_release_expired(*, now=None) -> int:
             order_transition(order=order, event="cancel", note="quote expired unpaid")
             released += 1
     return released
+
+
+@transaction.atomic
+def order_confirm_receipt(*, order: Order, actor: str = SYSTEM) -> Order:
+    """The buyer has the goods (or the confirmation window passed): complete the order and
+    release its escrow to the seller, less the commission of its category."""
+    from entrepot.domain.money import Money
+    from entrepot.ledger.services import post_escrow_released
+
+    order = order_transition(order=order, event="complete", actor=actor)
+    first_line = order.lines.select_related("product").first()
+    post_escrow_released(
+        order_number=order.number,
+        seller_id=order.seller_id,
+        amount=Money(order.total_amount - order.tax_amount, order.currency),
+        on=timezone.now().date(),
+        category_id=first_line.product.category_id if first_line else None,
+    )
+    return order
+
+
+def orders_auto_confirm(*, now=None) -> int:
+    """Confirm receipt of orders delivered longer ago than the window (default 14 days)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    days = getattr(settings, "ENTREPOT_AUTO_CONFIRM_DAYS", 14)
+    due = (
+        Order.objects.filter(
+            status=Order.Status.DELIVERED,
+            events__event="deliver",
+            events__created_at__lt=now - timedelta(days=days),
+        )
+        .values_list("id", flat=True)
+        .distinct()[:1000]
+    )
+    confirmed = 0
+    for order_id in due:
+        order = Order.objects.get(pk=order_id)
+        if order.status == Order.Status.DELIVERED:
+            order_confirm_receipt(order=order, actor=f"{SYSTEM}:auto-confirm")
+            confirmed += 1
+    return confirmed

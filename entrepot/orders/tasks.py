@@ -19,3 +19,14 @@ def release_expired_reservations() -> int:
     if released:
         logger.info("released the stock of %d unpaid orders", released)
     return released
+
+
+@db_periodic_task(crontab(minute="7"))
+def auto_confirm_receipt() -> int:
+    """Hourly: orders delivered more than the window ago are confirmed; escrow is released."""
+    from entrepot.orders.services import orders_auto_confirm
+
+    confirmed = orders_auto_confirm()
+    if confirmed:
+        logger.info("auto-confirmed %d delivered orders", confirmed)
+    return confirmed

@@ -1,5 +1,7 @@
 """Checkout -> sandbox payment -> signed notification -> paid orders and a balanced ledger."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from huey.contrib.djhuey import HUEY
@@ -97,3 +99,47 @@ def test_a_payment_after_the_quote_expired_pays_no_order(
     assert set(two_seller_checkout.orders.values_list("status", flat=True)) == {"cancelled"}
     assert not LedgerTransaction.objects.exists()
     assert Payment.objects.get(pk=payment.pk).reference == checkout_reference(two_seller_checkout)
+
+
+def _deliver(order):
+    from entrepot.orders.services import order_transition
+
+    for event in ("declare", "clear", "ship", "deliver"):
+        order = order_transition(order=order, event=event, actor="test")
+    return order
+
+
+def test_confirming_receipt_releases_escrow_to_the_seller_less_commission(
+    client, two_seller_checkout, django_capture_on_commit_callbacks
+):
+    from entrepot.ledger.selectors import seller_payable
+    from entrepot.orders.services import order_confirm_receipt
+
+    _pay(client, two_seller_checkout, django_capture_on_commit_callbacks)
+    order = _deliver(two_seller_checkout.orders.order_by("id").first())
+    order_confirm_receipt(order=order, actor="buyer")
+    order.refresh_from_db()
+    assert order.status == "completed"
+    held = order.total_amount - order.tax_amount
+    payable = seller_payable(order.seller_id)["CNY"]
+    assert payable == (Money(held, "CNY") * Decimal("0.92")).rounded()
+    assert ledger_check(expected_escrow=escrow_expected()).ok
+
+
+def test_delivered_orders_auto_confirm_after_the_window(
+    client, two_seller_checkout, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from entrepot.orders.services import orders_auto_confirm
+
+    _pay(client, two_seller_checkout, django_capture_on_commit_callbacks)
+    order = _deliver(two_seller_checkout.orders.order_by("id").first())
+    assert orders_auto_confirm(now=timezone.now() + timedelta(days=13)) == 0
+    assert orders_auto_confirm(now=timezone.now() + timedelta(days=15)) == 1
+    order.refresh_from_db()
+    assert order.status == "completed"
+    assert order.events.last().actor == "system:auto-confirm"
+    assert ledger_check(expected_escrow=escrow_expected()).ok

@@ -4,20 +4,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0002_checkout_events_lifecycle'),
+        ("orders", "0002_checkout_events_lifecycle"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='orderevent',
-            name='from_status',
-            field=models.CharField(blank=True, choices=[('placed', 'Placed'), ('paid', 'Paid'), ('declared', 'Declared to customs'), ('cleared', 'Cleared by customs'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('refunded', 'Refunded'), ('returned', 'Returned')], max_length=10),
+            model_name="orderevent",
+            name="from_status",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("placed", "Placed"),
+                    ("paid", "Paid"),
+                    ("declared", "Declared to customs"),
+                    ("cleared", "Cleared by customs"),
+                    ("shipped", "Shipped"),
+                    ("delivered", "Delivered"),
+                    ("completed", "Completed"),
+                    ("cancelled", "Cancelled"),
+                    ("refunded", "Refunded"),
+                    ("returned", "Returned"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='orderevent',
-            name='to_status',
-            field=models.CharField(choices=[('placed', 'Placed'), ('paid', 'Paid'), ('declared', 'Declared to customs'), ('cleared', 'Cleared by customs'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('refunded', 'Refunded'), ('returned', 'Returned')], max_length=10),
+            model_name="orderevent",
+            name="to_status",
+            field=models.CharField(
+                choices=[
+                    ("placed", "Placed"),
+                    ("paid", "Paid"),
+                    ("declared", "Declared to customs"),
+                    ("cleared", "Cleared by customs"),
+                    ("shipped", "Shipped"),
+                    ("delivered", "Delivered"),
+                    ("completed", "Completed"),
+                    ("cancelled", "Cancelled"),
+                    ("refunded", "Refunded"),
+                    ("returned", "Returned"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
