@@ -1,12 +1,20 @@
 from django.urls import path
 
-from entrepot.sellercentral import hs_views, listings, onboarding, translation_views, views
+from entrepot.sellercentral import (
+    hs_views,
+    listings,
+    onboarding,
+    orders_views,
+    translation_views,
+    views,
+)
 
 app_name = "sellercentral"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("signup/", onboarding.signup, name="signup"),
+    path("orders/", orders_views.orders, name="orders"),
     path("onboarding/", onboarding.onboarding, name="onboarding"),
     path("products/new/", listings.listing_new, name="listing_new"),
     path("products/<int:pk>/", views.product, name="product"),

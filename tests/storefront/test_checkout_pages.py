@@ -93,3 +93,23 @@ def test_another_buyers_order_is_404(client, market, buyer):
 
     order = checkout_place(buyer=other, lines=[CartLine(market[0].id, 1)]).orders.get()
     assert client.get(reverse("storefront:order", args=[order.number])).status_code == 404
+
+
+def test_each_seller_sees_its_paid_order_and_the_money_in_escrow(
+    client, market, buyer, django_capture_on_commit_callbacks
+):
+    identity_verify(buyer=buyer, name="王芳", id_number="11010519491231002X", consent=True,
+                    today=date(2026, 11, 27))  # fmt: skip
+    _fill_cart(client, *market)
+    client.post(reverse("storefront:checkout"))
+    payment = Payment.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("payments:sandbox_pay", args=[payment.token]))
+    for variant in market:
+        seller = variant.product.seller
+        client.force_login(seller.user)
+        page = client.get(reverse("sellercentral:orders")).content.decode()
+        mine = Order.objects.get(seller=seller)
+        assert page.count('class="seller-order"') == 1 and mine.number in page
+        others = Order.objects.exclude(seller=seller).get()
+        assert others.number not in page
