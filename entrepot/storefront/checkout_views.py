@@ -106,9 +106,7 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def orders_view(request: HttpRequest) -> HttpResponse:
     buyer = _buyer(request)
-    orders = (
-        Order.objects.filter(buyer=buyer).select_related("seller").order_by("-placed_at")[:50]
-    )
+    orders = Order.objects.filter(buyer=buyer).select_related("seller").order_by("-placed_at")[:50]
     return render(request, "storefront/orders.html", {"orders": orders})
 
 

@@ -145,6 +145,18 @@ def test_fifty_buyers_racing_for_ten_units_make_exactly_ten_orders():
     assert variant.stock == 0
     assert Stock.objects.get(variant=variant).quantity == 0
     assert Order.objects.count() == 10 and OrderLine.objects.count() == 10
+    # every winner pays: ten captures, and escrow holds exactly their money
+    from types import SimpleNamespace
+
+    from entrepot.ledger.selectors import ledger_check
+    from entrepot.orders.payment_flow import checkout_paid, checkout_reference
+    from entrepot.orders.selectors import escrow_expected
+
+    for n, checkout in enumerate(won):
+        payment = SimpleNamespace(pk=n, gateway="sandbox", reference=checkout_reference(checkout))
+        checkout_paid(payment=payment)
+    report = ledger_check(expected_escrow=escrow_expected())
+    assert report.ok and report.transactions == 10, report.summary()
 
 
 @pytest.mark.django_db(transaction=True)
