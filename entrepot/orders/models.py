@@ -38,6 +38,9 @@ class Order(models.Model):
         "orders.Checkout", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
     )
     mode = models.CharField(_("customs mode"), max_length=4, blank=True)  # 9610 / 1210
+    # customs match the payer with the verified buyer; when they differ the platform
+    # must help customs authenticate the buyer (GACC Announcement 2018 No. 194)
+    payer_mismatch = models.BooleanField(_("payer differs from the buyer"), default=False)
     reserved_until = models.DateTimeField(_("stock reserved until"), null=True, blank=True)
     placed_at = models.DateTimeField(_("placed"))
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)

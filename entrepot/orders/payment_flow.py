@@ -22,6 +22,16 @@ def checkout_reference(checkout: Checkout) -> str:
     return f"{REFERENCE_PREFIX}{checkout.pk}"
 
 
+def _payer_is_buyer(payment, checkout: Checkout) -> bool:
+    """The payer's ID (as the wallet reports it) is the verified buyer's, when both are
+    known; a buyer without a verified identity (outside China) has nothing to match."""
+    identity = getattr(checkout.buyer, "identity", None)
+    paid_with = getattr(payment, "payer_id_fingerprint", "")
+    if identity is None or not paid_with:
+        return True
+    return paid_with == identity.id_number_fingerprint
+
+
 def checkout_paid(*, payment) -> list[Order]:
     """Mark the checkout's placed orders paid and post each one's capture to the ledger.
 
@@ -31,6 +41,8 @@ def checkout_paid(*, payment) -> list[Order]:
     if not payment.reference.startswith(REFERENCE_PREFIX):
         return []
     checkout_id = int(payment.reference.removeprefix(REFERENCE_PREFIX))
+    checkout = Checkout.objects.select_related("buyer").get(pk=checkout_id)
+    mismatch = not _payer_is_buyer(payment, checkout)
     paid = []
     for order in Order.objects.filter(checkout_id=checkout_id).order_by("id"):
         if order.status != Order.Status.PLACED:
@@ -39,7 +51,13 @@ def checkout_paid(*, payment) -> list[Order]:
                 payment.pk, order.number, order.status,
             )  # fmt: skip
             continue
-        order = order_transition(order=order, event="pay", actor=f"payment:{payment.gateway}")
+        note = "payer differs from the verified buyer: customs authentication needed"
+        order = order_transition(
+            order=order, event="pay", actor=f"payment:{payment.gateway}",
+            note=note if mismatch else "",
+        )  # fmt: skip
+        if mismatch:
+            Order.objects.filter(pk=order.pk).update(payer_mismatch=True)
         post_payment_captured(
             order_number=order.number,
             seller_id=order.seller_id,

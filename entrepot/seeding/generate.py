@@ -341,6 +341,7 @@ def order_rows(
         "total_amount": (goods + shipping + tax).rounded().amount,
         "checkout_id": None,
         "mode": "9610" if cross_border_cn else "",
+        "payer_mismatch": False,
         "reserved_until": None,
         "placed_at": placed,
         "paid_at": paid_at,

@@ -143,3 +143,21 @@ def test_delivered_orders_auto_confirm_after_the_window(
     assert order.status == "completed"
     assert order.events.last().actor == "system:auto-confirm"
     assert ledger_check(expected_escrow=escrow_expected()).ok
+
+
+def test_a_payer_other_than_the_verified_buyer_flags_the_orders(two_seller_checkout):
+    from datetime import date
+    from types import SimpleNamespace
+
+    from entrepot.buyers.services import identity_verify
+    from entrepot.orders.payment_flow import checkout_paid
+
+    identity_verify(buyer=two_seller_checkout.buyer, name="王芳", id_number="11010519491231002X",
+                    consent=True, today=date(2026, 11, 27))  # fmt: skip
+    payment = SimpleNamespace(pk=1, gateway="sandbox", payer_id_fingerprint="someone-else",
+                              reference=checkout_reference(two_seller_checkout))  # fmt: skip
+    orders = checkout_paid(payment=payment)
+    assert len(orders) == 2
+    for order in two_seller_checkout.orders.all():
+        assert order.payer_mismatch and order.status == "paid"
+        assert "customs authentication" in order.events.last().note
