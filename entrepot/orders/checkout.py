@@ -47,6 +47,13 @@ class CheckoutRefused(Exception):
 
 
 @dataclass(frozen=True)
+class Address:
+    name: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
 class CartLine:
     variant_id: int
     quantity: int
@@ -94,7 +101,12 @@ def _take_stock(variant: ProductVariant, quantity: int) -> int | None:
 
 @transaction.atomic
 def checkout_place(
-    *, buyer: Buyer, lines: list[CartLine], now: datetime | None = None, actor: str = ""
+    *,
+    buyer: Buyer,
+    lines: list[CartLine],
+    now: datetime | None = None,
+    actor: str = "",
+    address: Address | None = None,
 ) -> Checkout:
     """Turn cart lines into one checkout and one placed order per seller, or refuse."""
     now = now or timezone.now()
@@ -144,6 +156,8 @@ def checkout_place(
         total_amount=sum((q.totals.grand_total for q in quotes.values()), Money.zero(CNY)).amount,
         quote={str(s): _snapshot(q) for s, q in quotes.items()},
         expires_at=now + timedelta(minutes=_reservation_minutes()),
+        consignee_name=(address or Address()).name, consignee_phone=(address or Address()).phone,
+        consignee_address=(address or Address()).address,
     )  # fmt: skip
     for seller_id, result in quotes.items():
         _place_order(checkout, buyer, seller_id, by_seller[seller_id], variants, result, now,

@@ -100,6 +100,10 @@ class Checkout(models.Model):
     total_amount = models.DecimalField(**MONEY)
     # what the quote locked: rates, taxes and totals per seller (JSON of decimal strings)
     quote = models.JSONField()
+    # where the parcels go; customs declare the consignee with each order
+    consignee_name = models.CharField(_("consignee"), max_length=60, blank=True)
+    consignee_phone = models.CharField(_("consignee phone"), max_length=20, blank=True)
+    consignee_address = models.CharField(_("delivery address"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cart/", checkout_views.cart_view, name="cart"),
     path("cart/add/", checkout_views.cart_add_view, name="cart_add"),
     path("checkout/", checkout_views.checkout_view, name="checkout"),
+    path("checkout/<int:pk>/", checkout_views.checkout_review, name="checkout_review"),
     path("orders/", checkout_views.orders_view, name="orders"),
     path("orders/<str:number>/", checkout_views.order_view, name="order"),
 ]

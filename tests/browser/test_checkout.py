@@ -66,6 +66,8 @@ def test_identity_two_seller_checkout_sandbox_payment_and_paid_orders(live_serve
         page.locator("button.add-to-cart").first.click()
         page.wait_for_load_state()
     assert page.locator(".cart-group").count() == 2
+    page.fill("#id_consignee_phone", "13800138000")
+    page.fill("#id_consignee_address", "浙江省杭州市西湖区文三路100号")
     page.locator("form[action$='/checkout/'] button").click()
     page.wait_for_url(re.compile(r"/account/identity/"))
     page.fill("#id_name", "王芳")
@@ -77,7 +79,12 @@ def test_identity_two_seller_checkout_sandbox_payment_and_paid_orders(live_serve
     assert "110105********002X" in page.content()
 
     page.goto(f"{base}/cart/")
+    page.fill("#id_consignee_phone", "13800138000")
+    page.fill("#id_consignee_address", "浙江省杭州市西湖区文三路100号")
     page.locator("form[action$='/checkout/'] button").click()
+    page.wait_for_url(re.compile(r"/checkout/\d+/$"))
+    assert page.locator(".review-order").count() == 2
+    page.locator("button.pay").click()
     page.wait_for_url(re.compile(r"/payments/sandbox/"))
     assert "Sandbox" in page.content() or "沙盒" in page.content()
     page.locator("form[action$='/pay/'] button").click()

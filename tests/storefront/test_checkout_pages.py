@@ -17,6 +17,18 @@ from tests.orders.test_checkout import _variant
 from tests.payments import transport
 
 pytestmark = pytest.mark.django_db
+ADDRESS = {
+    "consignee_name": "王芳",
+    "consignee_phone": "13800138000",
+    "consignee_address": "浙江省杭州市西湖区文三路100号",
+}
+
+
+def _check_out_and_pay_page(client):
+    """Check out with an address, then press Pay on the review page: the wallet's URL."""
+    review = client.post(reverse("storefront:checkout"), ADDRESS)
+    assert review.status_code == 302, review
+    return client.post(review["Location"])
 
 
 @pytest.fixture
@@ -55,13 +67,13 @@ def test_the_cart_shows_each_sellers_lines_and_the_delivered_total(client, marke
 
 def test_checkout_needs_a_login(client, market):
     _fill_cart(client, market[0])
-    response = client.post(reverse("storefront:checkout"))
+    response = client.post(reverse("storefront:checkout"), ADDRESS)
     assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
 def test_a_buyer_in_china_verifies_identity_before_paying(client, market, buyer):
     _fill_cart(client, market[0])
-    response = client.post(reverse("storefront:checkout"))
+    response = client.post(reverse("storefront:checkout"), ADDRESS)
     assert response["Location"].startswith(reverse("buyers:identity"))
     assert not Order.objects.exists()
 
@@ -72,7 +84,7 @@ def test_checkout_pay_and_see_two_paid_orders_with_a_balanced_ledger(
     identity_verify(buyer=buyer, name="王芳", id_number="11010519491231002X", consent=True,
                     today=date(2026, 11, 27))  # fmt: skip
     _fill_cart(client, *market)
-    response = client.post(reverse("storefront:checkout"))
+    response = _check_out_and_pay_page(client)
     payment = Payment.objects.get()
     assert response["Location"] == payment.payer_url
     assert payment.payer_name == "王芳"
@@ -101,7 +113,7 @@ def test_each_seller_sees_its_paid_order_and_the_money_in_escrow(
     identity_verify(buyer=buyer, name="王芳", id_number="11010519491231002X", consent=True,
                     today=date(2026, 11, 27))  # fmt: skip
     _fill_cart(client, *market)
-    client.post(reverse("storefront:checkout"))
+    _check_out_and_pay_page(client)
     payment = Payment.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("payments:sandbox_pay", args=[payment.token]))
@@ -113,3 +125,34 @@ def test_each_seller_sees_its_paid_order_and_the_money_in_escrow(
         assert page.count('class="seller-order"') == 1 and mine.number in page
         others = Order.objects.exclude(seller=seller).get()
         assert others.number not in page
+
+
+def test_the_review_page_shows_the_locked_quote_and_refuses_after_expiry(client, market, buyer):
+    from datetime import timedelta
+
+    from entrepot.orders.models import Checkout
+
+    identity_verify(buyer=buyer, name="王芳", id_number="11010519491231002X", consent=True,
+                    today=date(2026, 11, 27))  # fmt: skip
+    _fill_cart(client, *market)
+    review = client.post(reverse("storefront:checkout"), ADDRESS)
+    page = client.get(review["Location"]).content.decode()
+    checkout = Checkout.objects.get()
+    assert page.count('class="cart-group review-order"') == 2
+    assert f"{checkout.total_amount:.2f}" in page and "文三路100号" in page
+    Checkout.objects.update(expires_at=checkout.expires_at - timedelta(hours=1))
+    refused = client.post(review["Location"], follow=True).content.decode()
+    assert not Payment.objects.exists()
+    assert "expired" in refused or "过期" in refused
+
+
+def test_a_bad_phone_number_keeps_the_cart_and_says_why(client, market, buyer):
+    identity_verify(buyer=buyer, name="王芳", id_number="11010519491231002X", consent=True,
+                    today=date(2026, 11, 27))  # fmt: skip
+    _fill_cart(client, market[0])
+    page = client.post(
+        reverse("storefront:checkout"), {**ADDRESS, "consignee_phone": "call me"}, follow=True
+    ).content.decode()
+    assert "13800138000" in page  # the hint of what is allowed
+    assert not Order.objects.exists()
+    assert market[0].product.title_zh in page  # the cart is still there
