@@ -18,13 +18,16 @@ Target: at least 100 orders per second end to end on SQLite with 2 workers.
 3. Client processes, each a browser for its own buyers (http.client, cookies, the CSRF
    token) and the wallet: log in (untimed), one warm-up cycle, then for a fixed time,
    round-robin over its buyers, one cycle:
-     POST /cart/add/ (1 or 2 variants)  -> 302 to the cart
-     POST /checkout/                    -> 302 to the sandbox wallet page
-     GET  /payments/sandbox/<token>/    the wallet page: the amount to pay
-     POST /payments/notify/sandbox/     the wallet's signed "succeeded" event, built as
-                                        SandboxGateway.event_body does; 200 = paid
-   A checkout makes one order per seller in the cart, so 1 or 2 orders per cycle.
-   The clients send back every cookie, the `messages` one included, as a browser does.
+     POST /cart/add/ (1 or 2 variants)     -> 302 to the cart
+     POST /checkout/ (delivery address)    -> 302 to the review page /checkout/<id>/
+     GET  /checkout/<id>/                  the locked quote
+     POST /checkout/<id>/ (Pay)            -> 302 to the sandbox wallet page
+     GET  /payments/sandbox/<token>/       the wallet page: the amount to pay
+     POST /payments/notify/sandbox/        the wallet's signed "succeeded" event, built
+                                           as SandboxGateway.event_body does; 200 = paid
+   (when POST /checkout/ sends the buyer straight to the wallet, review and Pay are
+   skipped). A checkout makes one order per seller in the cart: 1 or 2 per cycle. The
+   clients send back every cookie, the `messages` one included, as a browser does.
 4. Server-side counts (orders, payments, notifications) and `entrepot ledger check`.
 
 Everything runs on 127.0.0.1, is bounded in time, and the server's process group is
@@ -67,7 +70,8 @@ STOCK = 1_000_000
 TARGET_ORDERS_PER_S = 100
 SANDBOX_PAGE = re.compile(r"/payments/sandbox/([0-9a-f-]{36})/")
 PRICE = re.compile(r'class="price">([^<]*)<')
-STEPS = ("cart add", "checkout", "wallet page", "notify", "cycle")
+REVIEW_PAGE = re.compile(r"^/checkout/(\d+)/$")
+STEPS = ("cart add", "checkout", "review", "pay", "wallet page", "notify", "cycle")
 
 
 # --- setup and verification: run as Django subprocesses in the data directory --------
@@ -85,6 +89,11 @@ def resident_id(rng: random.Random, used: set[str]) -> str:
         if number not in used:
             used.add(number)
             return number
+
+
+def address_name(buyer) -> str:
+    identity = getattr(buyer, "identity", None)
+    return identity.name if identity else buyer.display_name
 
 
 def setup_main(args: argparse.Namespace) -> int:
@@ -117,13 +126,6 @@ def setup_main(args: argparse.Namespace) -> int:
             except IdentityRefused:  # a seeded name the real-name rule does not take
                 identity_verify(buyer=buyer, name="王小明", id_number=number, consent=True,
                                 today=today)  # fmt: skip
-    rng.shuffle(buyers)
-    chosen = buyers[: args.buyers_needed]
-
-    # the variants every chosen buyer's destination can check out, cheapest first (in CN)
-    one_per_country = {}
-    for buyer in chosen:
-        one_per_country.setdefault(buyer.country, Buyer.objects.get(pk=buyer.pk))
     stocked = Stock.objects.filter(quantity__gt=0).values_list("variant_id", flat=True)
     candidates = list(
         ProductVariant.objects.filter(pk__in=stocked, product__status=Product.Status.PUBLISHED)
@@ -131,7 +133,6 @@ def setup_main(args: argparse.Namespace) -> int:
         .order_by("id")
     )
     rng.shuffle(candidates)
-    cn_total: dict[int, Decimal] = {}
 
     def dry_run(buyer, variant) -> Decimal | None:
         try:
@@ -142,16 +143,37 @@ def setup_main(args: argparse.Namespace) -> int:
         except CheckoutRefused:
             return None
 
-    probe = one_per_country.get("CN") or next(iter(one_per_country.values()))
+    # what a one-unit checkout costs in CN, for the cheapest variants
+    probe = next(b for b in buyers if b.country == "CN")
+    cn_total: dict[int, Decimal] = {}
     for variant in candidates[: args.variants * 3]:
         total = dry_run(probe, variant)
         if total is not None:
             cn_total[variant.pk] = total
     by_id = {v.pk: v for v in candidates}
+    cheapest = sorted(cn_total, key=cn_total.get)
+    # destinations where checkout_place fails outright (not a refusal) sit the run out
+    excluded: dict[str, str] = {}
+    one_per_country = {}
+    for buyer in buyers:
+        if buyer.country in one_per_country or buyer.country in excluded:
+            continue
+        try:
+            dry_run(buyer, by_id[cheapest[0]])
+            one_per_country[buyer.country] = buyer
+        except Exception as exc:  # reported
+            excluded[buyer.country] = f"{type(exc).__name__}: {exc}"[:100]
+    rng.shuffle(buyers)
+    chosen = [b for b in buyers if b.country not in excluded][: args.buyers_needed]
+    fresh = Buyer.objects.select_related("user", "identity").in_bulk([b.pk for b in chosen])
+    chosen = [fresh[b.pk] for b in chosen]
+    countries = {b.country for b in chosen}
+
+    # the cheapest variants every chosen buyer's destination can check out
     variants = []
-    for variant_id in sorted(cn_total, key=cn_total.get):
+    for variant_id in cheapest:
         variant = by_id[variant_id]
-        others = (b for c, b in one_per_country.items() if b is not probe)
+        others = (b for c, b in one_per_country.items() if c in countries and c != "CN")
         if all(dry_run(b, variant) is not None for b in others):
             variants.append(variant)
         if len(variants) == args.variants:
@@ -162,9 +184,11 @@ def setup_main(args: argparse.Namespace) -> int:
             stock_set(variant=variant, warehouse=stock.warehouse, quantity=STOCK)
     totals = [cn_total[v.pk] for v in variants]
     json.dump({
-        "buyers": [b.user.get_username() for b in chosen],
+        "buyers": [[b.user.get_username(), address_name(b), f"{b.province}{b.city} 1号"]
+                   for b in chosen],
         "countries": dict(Counter(b.country for b in chosen)),
         "identities": len(used),
+        "excluded": {c: [sum(b.country == c for b in buyers), why] for c, why in excluded.items()},
         "variants": [[v.pk, v.product.seller_id] for v in variants],
         "variant_total_cny": [str(min(totals)), str(statistics.median(totals)), str(max(totals))],
     }, sys.stdout)  # fmt: skip
@@ -202,6 +226,7 @@ class Browser:
     def __init__(self, port: int, *, cookies: bool = True) -> None:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.jar: dict[str, str] | None = {} if cookies else None
+        self.address: dict[str, str] = {}  # the checkout form's delivery address
 
     def request(self, method, path, form=None, *, body=None, headers=None):
         headers = dict(headers or {})
@@ -252,26 +277,37 @@ class Refused(Exception):
 
 
 def cycle(buyer: Browser, wallet: Browser, lines: list[int], timings: dict) -> None:
-    """Cart, checkout, wallet page, notification; raises on anything unexpected."""
+    """Cart, checkout, review and Pay, the wallet page, the wallet's notification; raises
+    Refused when the shop sends the buyer back to the cart, RuntimeError on anything
+    else unexpected."""
+
+    def timed(step, *request, **kwargs):
+        t = time.perf_counter()
+        answer = buyer.request(*request, **kwargs)
+        timings[step].append(time.perf_counter() - t)
+        return answer
+
     started = time.perf_counter()
     for variant in lines:
-        t = time.perf_counter()
-        status, _location, _ = buyer.request("POST", "/cart/add/", {"variant": variant})
-        timings["cart add"].append(time.perf_counter() - t)
+        status, _location, _ = timed("cart add", "POST", "/cart/add/", {"variant": variant})
         if status != 302:
             raise RuntimeError(f"cart add answered {status}")
-    t = time.perf_counter()
-    status, location, _ = buyer.request("POST", "/checkout/", {})
-    timings["checkout"].append(time.perf_counter() - t)
-    match = SANDBOX_PAGE.search(urlsplit(location).path) if status == 302 else None
+    status, location, _ = timed("checkout", "POST", "/checkout/", buyer.address)
+    path = urlsplit(location).path if status == 302 else ""
+    if REVIEW_PAGE.match(path):
+        # the locked quote: the buyer reads it, then presses Pay
+        status, _location, _ = timed("review", "GET", path)
+        if status != 200:
+            raise RuntimeError(f"review page answered {status}")
+        status, location, _ = timed("pay", "POST", path, {})
+        path = urlsplit(location).path if status == 302 else ""
+    match = SANDBOX_PAGE.fullmatch(path)
     if not match:
         # refused (quota, a missing identity...): empty the cart for the next round
         buyer.request("POST", "/cart/", {f"qty-{v}": "0" for v in lines})
-        raise Refused(f"checkout answered {status} {urlsplit(location).path}")
+        raise Refused(f"checkout answered {status} {path}")
     token = match.group(1)
-    t = time.perf_counter()
-    status, _location, page = buyer.request("GET", f"/payments/sandbox/{token}/")
-    timings["wallet page"].append(time.perf_counter() - t)
+    status, _location, page = timed("wallet page", "GET", path)
     price = PRICE.search(page.decode("utf-8")) if status == 200 else None
     if not price:
         raise RuntimeError(f"wallet page answered {status} without an amount")
@@ -294,13 +330,15 @@ def client(number, port, usernames, variants, seconds, ready, start, out) -> Non
     timings: dict[str, list[float]] = {step: [] for step in STEPS}
     try:
         buyers = []
-        for username in usernames:
+        for username, name, address in usernames:
             browser = Browser(port)
             browser.login(username)
+            browser.address = {"consignee_name": name, "consignee_address": address,
+                               "consignee_phone": f"138{rng.randrange(10**8):08d}"}  # fmt: skip
             buyers.append(browser)
         wallet = Browser(port, cookies=False)
         cycle(buyers[0], wallet, [variants[0][0]], {step: [] for step in STEPS})  # warm-up
-    except Exception as exc:  # noqa: BLE001 - reported, not raised: the parent waits
+    except Exception as exc:  # reported, not raised: the parent waits
         ready.put(f"client {number}: {type(exc).__name__}: {exc}")
         out.put({**result, "timings": timings, "elapsed": 0.0, "cpu": 0.0})
         return
@@ -318,7 +356,7 @@ def client(number, port, usernames, variants, seconds, ready, start, out) -> Non
             result["refused"][str(exc)] += 1
             buyers.remove(browser)  # most likely the buyer's yearly quota
             continue
-        except Exception as exc:  # noqa: BLE001 - counted; the run goes on
+        except Exception as exc:  # counted; the run goes on
             result["errors"][f"{type(exc).__name__}: {exc}"[:120]] += 1
             continue
         finished = time.monotonic()
@@ -338,19 +376,31 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _group_cpu_seconds(pgid: int) -> float:
-    """CPU time (user + system) of the live processes of a process group, from /proc."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+def _cpu_seconds(pgid: int) -> tuple[float, float]:
+    """CPU time (user + system) so far of the live processes of process group `pgid`
+    (the server), and of the live processes named postgres, from /proc."""
+    server, postgres, tick = 0.0, 0.0, os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            comm, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+        except (OSError, ValueError):
             continue
-        if int(fields[2]) == pgid:  # fields[0] is the state: pgrp is the 5th field
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        fields = rest.split()  # from the state on: pgrp is fields[2], utime and stime 11, 12
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[2]) == pgid:
+            server += seconds
+        elif comm == "postgres":
+            postgres += seconds
+    return server, postgres
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time all processes of the machine spent busy so far, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def _run(cmd, env, what) -> str:
@@ -386,6 +436,8 @@ def bench(args: argparse.Namespace) -> int:
               f"{len(setup['buyers'])} buyers {setup['countries']}, {len(setup['variants'])} "
               f"variants at {' / '.join(setup['variant_total_cny'])} CNY "
               "(min / median / max landed, 1 unit)", flush=True)  # fmt: skip
+        for country, (n, why) in setup["excluded"].items():
+            print(f"left out: {n} buyers in {country}, checkout_place raises {why}")
         if len(setup["buyers"]) < needed or not setup["variants"]:
             raise SystemExit("not enough buyers or checkout-able variants for the run")
 
@@ -409,12 +461,14 @@ def bench(args: argparse.Namespace) -> int:
                     break
                 except OSError:
                     if time.monotonic() > deadline or server.poll() is not None:
-                        raise SystemExit(f"the server did not start:\n{log.read_text()[-3000:]}")
+                        tail = log.read_text()[-3000:]
+                        raise SystemExit(f"the server did not start:\n{tail}") from None
                     time.sleep(0.2)
-            ready, out, start = multiprocessing.Queue(), multiprocessing.Queue(), multiprocessing.Event()
+            ready, out = multiprocessing.Queue(), multiprocessing.Queue()
+            start = multiprocessing.Event()
             per = args.buyers_per_client
             for n in range(args.clients):
-                names = setup["buyers"][n * per:(n + 1) * per]
+                names = setup["buyers"][n * per : (n + 1) * per]
                 procs.append(multiprocessing.Process(
                     target=client,
                     args=(n, port, names, setup["variants"], args.seconds, ready, start, out),
@@ -425,10 +479,11 @@ def bench(args: argparse.Namespace) -> int:
             problems = [m for m in (ready.get(timeout=300) for _ in procs) if m]
             for problem in problems:
                 print(problem, file=sys.stderr)
-            cpu_before = _group_cpu_seconds(server.pid)
+            cpu_before, busy_before = _cpu_seconds(server.pid), _machine_busy_seconds()
             start.set()
             results = [out.get(timeout=args.seconds + 120) for _ in procs]
-            server_cpu = _group_cpu_seconds(server.pid) - cpu_before
+            cpu_after, busy = _cpu_seconds(server.pid), _machine_busy_seconds() - busy_before
+            server_cpu, postgres_cpu = (a - b for a, b in zip(cpu_after, cpu_before, strict=True))
             for p in procs:
                 p.join(timeout=10)
         finally:
@@ -448,11 +503,12 @@ def bench(args: argparse.Namespace) -> int:
         ledger = subprocess.run([*entrepot, "ledger", "check"], env=env, cwd=ROOT,
                                 capture_output=True, text=True)  # fmt: skip
 
-    report(args, results, counts, ledger, server_cpu, server_log)
+    report(args, results, counts, ledger, (server_cpu, postgres_cpu, busy), server_log)
     return 0 if ledger.returncode == 0 and not problems else 1
 
 
-def report(args, results, counts, ledger, server_cpu, server_log) -> None:
+def report(args, results, counts, ledger, cpu, server_log) -> None:
+    server_cpu, postgres_cpu, busy = cpu
     elapsed = max(r["elapsed"] for r in results) or 1e-9
     checkouts = sum(r["checkouts"] for r in results)
     orders = sum(r["orders"] for r in results)
@@ -478,10 +534,16 @@ def report(args, results, counts, ledger, server_cpu, server_log) -> None:
         print(f"{step:<13}{len(values):>10,}{len(values) / elapsed:>9.1f}{median:>9.1f}"
               f"{_pct(values, 0.95):>9.1f}{_pct(values, 0.99):>9.1f}")  # fmt: skip
     client_cpu = sum(r["cpu"] for r in results)
-    print(f"\nCPU seconds in the timed run: server {server_cpu:.1f}, clients {client_cpu:.1f} "
-          f"(of {elapsed * (os.cpu_count() or 1):.0f} available)")  # fmt: skip
-    print(f"database: {counts['checkouts']:,} checkouts, orders {counts['orders']}, "
-          f"payments {counts['payments']}, notifications {counts['notifications']}")
+    other = max(0.0, busy - server_cpu - postgres_cpu - client_cpu)
+    per_cycle = (server_cpu + postgres_cpu) / max(checkouts, 1) * 1000
+    print(f"\nCPU seconds in the timed run: gunicorn {server_cpu:.1f}, postgres "
+          f"{postgres_cpu:.1f}, clients {client_cpu:.1f}, other processes {other:.1f} "
+          f"(of {elapsed * (os.cpu_count() or 1):.0f}); server side "
+          f"{per_cycle:.1f} ms CPU per cycle")  # fmt: skip
+    print(
+        f"database: {counts['checkouts']:,} checkouts, orders {counts['orders']}, "
+        f"payments {counts['payments']}, notifications {counts['notifications']}"
+    )
     print(f"entrepot ledger check: {ledger.stdout.strip() or ledger.stderr.strip()[-500:]} "
           f"(exit {ledger.returncode})")  # fmt: skip
     for message, n in (errors + refused).most_common(8):
@@ -491,18 +553,27 @@ def report(args, results, counts, ledger, server_cpu, server_log) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--buyers-per-client", type=int, default=12,
-                        help="logged in before the clock starts (default 12)")
-    parser.add_argument("--variants", type=int, default=300,
-                        help="variants the carts draw from (default 300)")
-    parser.add_argument("--database", choices=["sqlite", "postgres"],
-                        default="postgres" if os.environ.get("DATABASE_URL") else "sqlite",
-                        help="postgres uses DATABASE_URL (default when it is set)")
+    parser.add_argument(
+        "--buyers-per-client",
+        type=int,
+        default=12,
+        help="logged in before the clock starts (default 12)",
+    )
+    parser.add_argument(
+        "--variants", type=int, default=300, help="variants the carts draw from (default 300)"
+    )
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres"],
+        default="postgres" if os.environ.get("DATABASE_URL") else "sqlite",
+        help="postgres uses DATABASE_URL (default when it is set)",
+    )
     parser.add_argument("--_setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--_verify", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--buyers-needed", type=int, default=48, help=argparse.SUPPRESS)

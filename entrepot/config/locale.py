@@ -31,13 +31,11 @@ class AreaLocaleMiddleware:
         language = language_for(
             request.path_info, request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         )
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        try:
+        # override, not activate: the thread's previous language comes back afterwards,
+        # so nothing of this request's language leaks into other work on the thread
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
             response = self.get_response(request)
-        finally:
-            # the thread serves other requests (and tests) next: leave no language behind
-            translation.deactivate()
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response

@@ -20,6 +20,12 @@ from tests.payments.conftest import SECRET
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.payments.urls_for_tests")]
 
 
+@pytest.fixture(autouse=True)
+def _english(client):
+    """The wallet pages are buyer pages (Chinese first); these tests read the English."""
+    client.cookies["django_language"] = "en"
+
+
 def _press(client, payment, button: str, on_commit):
     """Press Pay or Cancel on the sandbox page; the worker's tasks run on commit."""
     with on_commit(execute=True):
