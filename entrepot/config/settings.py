@@ -105,6 +105,10 @@ else:
             "NAME": SQLITE_PATH,
             "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": DATA_DIR / "test-entrepot.sqlite3"},
+            # keep connections: opening one runs six PRAGMAs, and closing the last one
+            # checkpoints and deletes the WAL file, on every request otherwise
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 

@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Product, ProductVariant
+from entrepot.domain.exceptions import RateMissing
 from entrepot.domain.landed_cost import model as m
-from entrepot.domain.landed_cost.policies import quote
+from entrepot.domain.landed_cost.policies import NoRulePack, quote
 from entrepot.domain.money import Money
 from entrepot.domain.order_states import COUNTS_TOWARD_QUOTA
 from entrepot.domain.shipping import direct_mail_estimate
@@ -144,7 +145,12 @@ def checkout_place(
             shipping=direct_mail_estimate(weight), insurance=Money.zero(CNY),
             as_of=now.date(), mode="9610", buyer_year_to_date=spent,
         )  # fmt: skip
-        result = quote(request, rates=context.rates, positive_list=context.positive_list)
+        try:
+            result = quote(request, rates=context.rates, positive_list=context.positive_list)
+        except (NoRulePack, RateMissing) as exc:
+            raise CheckoutRefused(
+                [m.QuoteError(m.INVALID_INPUT, str(exc), "destination")]
+            ) from None
         if not (result.allowed and result.calculable):
             raise CheckoutRefused(list(result.errors))
         quotes[seller_id] = result
