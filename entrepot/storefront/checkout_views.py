@@ -24,7 +24,7 @@ from entrepot.orders.models import Checkout, Order
 from entrepot.orders.payment_flow import checkout_reference
 from entrepot.payments.services import payment_create
 from entrepot.pricing.landed_cost import quote_context_on
-from entrepot.storefront.cart import cart_add, cart_clear, cart_lines, cart_set
+from entrepot.storefront.cart import cart_add, cart_clear, cart_lines, cart_persist, cart_set
 from entrepot.storefront.selectors import landed
 
 
@@ -47,7 +47,7 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
     )
     cart_add(request, variant.pk, max(1, quantity))
     messages.success(request, _("Added to your cart."))
-    return redirect("storefront:cart")
+    return cart_persist(request, redirect("storefront:cart"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,7 +56,7 @@ def cart_view(request: HttpRequest) -> HttpResponse:
         for key, value in request.POST.items():
             if key.startswith("qty-") and value.strip().isdigit():
                 cart_set(request, int(key.removeprefix("qty-")), int(value))
-        return redirect("storefront:cart")
+        return cart_persist(request, redirect("storefront:cart"))
     lines = cart_lines(request)
     variants = (
         ProductVariant.objects.filter(pk__in=lines, product__status=Product.Status.PUBLISHED)
@@ -130,7 +130,7 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, error.message)
         return redirect("storefront:cart")
     cart_clear(request)
-    return redirect("storefront:checkout_review", pk=checkout.pk)
+    return cart_persist(request, redirect("storefront:checkout_review", pk=checkout.pk))
 
 
 @require_http_methods(["GET", "POST"])

@@ -156,3 +156,13 @@ def test_a_bad_phone_number_keeps_the_cart_and_says_why(client, market, buyer):
     assert "13800138000" in page  # the hint of what is allowed
     assert not Order.objects.exists()
     assert market[0].product.title_zh in page  # the cart is still there
+
+
+def test_the_cart_lives_in_a_signed_cookie_and_a_tampered_one_is_ignored(client, market):
+    from django.contrib.sessions.models import Session
+
+    _fill_cart(client, market[0])
+    assert "cart" in client.cookies and not Session.objects.exists()
+    client.cookies["cart"] = '{"%d": 5}' % market[1].id  # forged: no signature
+    page = client.get(reverse("storefront:cart")).content.decode()
+    assert market[1].product.title_zh not in page
