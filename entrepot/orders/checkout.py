@@ -100,7 +100,6 @@ def _take_stock(variant: ProductVariant, quantity: int) -> int | None:
     return None
 
 
-@transaction.atomic
 def checkout_place(
     *,
     buyer: Buyer,
@@ -113,7 +112,8 @@ def checkout_place(
     now = now or timezone.now()
     if not lines or any(line.quantity < 1 for line in lines):
         raise CheckoutRefused([m.QuoteError(m.INVALID_INPUT, "the cart is empty", "lines")])
-    buyer = Buyer.objects.select_for_update().get(pk=buyer.pk)
+    # Reads first, outside the transaction: on SQLite the write lock is taken at BEGIN,
+    # and every other writer waits for as long as this transaction is open.
     variants = {
         v.id: v
         for v in ProductVariant.objects.select_related("product__seller").filter(
@@ -131,7 +131,17 @@ def checkout_place(
         by_seller[variants[line.variant_id].product.seller_id].append(line)
 
     context = quote_context_on(now.date())
-    spent = year_to_date_cny(buyer, now=now)
+    with transaction.atomic():
+        # the year-to-date is read under the buyer's lock: parallel checkouts of one buyer
+        # are counted one after the other
+        buyer = Buyer.objects.select_for_update().select_related("user").get(pk=buyer.pk)
+        spent = year_to_date_cny(buyer, now=now)
+        quotes = _quotes(buyer, by_seller, variants, context, spent, now)
+        return _record(buyer, by_seller, variants, quotes, now, actor, address)
+
+
+def _quotes(buyer, by_seller, variants, context, spent: Money, now: datetime) -> dict:
+    """The landed-cost quote of each seller's part, refused as a whole if any is refused."""
     quotes = {}
     for seller_id, seller_lines in by_seller.items():
         items = tuple(
@@ -156,7 +166,10 @@ def checkout_place(
         quotes[seller_id] = result
         # the next seller's order counts this one: together they must fit the year
         spent = spent + result.totals.grand_total
+    return quotes
 
+
+def _record(buyer, by_seller, variants, quotes, now, actor, address) -> Checkout:
     checkout = Checkout.objects.create(
         buyer=buyer, currency=CNY,
         total_amount=sum((q.totals.grand_total for q in quotes.values()), Money.zero(CNY)).amount,
