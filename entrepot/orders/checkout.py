@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from entrepot.buyers.models import Buyer
@@ -32,7 +32,6 @@ from entrepot.domain.money import Money
 from entrepot.domain.order_states import COUNTS_TOWARD_QUOTA
 from entrepot.domain.shipping import direct_mail_estimate
 from entrepot.logistics.models import Stock
-from entrepot.logistics.services import stock_adjust
 from entrepot.orders.models import Checkout, Order, OrderEvent, OrderLine
 from entrepot.pricing.landed_cost import quote_context_on
 
@@ -90,12 +89,16 @@ def _take_stock(variant: ProductVariant, quantity: int) -> int | None:
     """Reserve `quantity` units from one warehouse that has them; its id, or None."""
     stocks = (
         Stock.objects.filter(variant=variant, quantity__gte=quantity)
-        .select_related("warehouse")
+        .only("id", "warehouse_id")
         .order_by("warehouse__kind", "warehouse_id")  # "bonded" sorts first: it arrives sooner
     )
     for stock in stocks:
         # the conditional update decides: another buyer may have taken the units meanwhile
-        if stock_adjust(variant=variant, warehouse=stock.warehouse, delta=-quantity):
+        taken = Stock.objects.filter(pk=stock.pk, quantity__gte=quantity).update(
+            quantity=F("quantity") - quantity
+        )
+        if taken:
+            ProductVariant.objects.filter(pk=variant.pk).update(stock=F("stock") - quantity)
             return stock.warehouse_id
     return None
 

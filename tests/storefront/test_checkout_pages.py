@@ -163,6 +163,6 @@ def test_the_cart_lives_in_a_signed_cookie_and_a_tampered_one_is_ignored(client,
 
     _fill_cart(client, market[0])
     assert "cart" in client.cookies and not Session.objects.exists()
-    client.cookies["cart"] = '{"%d": 5}' % market[1].id  # forged: no signature
+    client.cookies["cart"] = f'{{"{market[1].id}": 5}}'  # forged: no signature
     page = client.get(reverse("storefront:cart")).content.decode()
     assert market[1].product.title_zh not in page
