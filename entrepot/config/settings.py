@@ -159,6 +159,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # sessions are read on every request and written rarely: serve them from the cache
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# flash messages travel in a signed cookie: "Added to your cart" must not write a row
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "storefront:home"
 LOGOUT_REDIRECT_URL = "storefront:home"
