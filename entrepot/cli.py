@@ -159,6 +159,17 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_upto(path: Path, limit: int, command: str) -> bytes | None:
+    """The file's bytes, read up to one byte over `limit` so the import can refuse it by
+    its size; None (after saying why) when it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except OSError as exc:
+        print(f"{command}: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+
+
 def _print_import(report: RatesImportReport) -> None:
     print(report.summary())
     if report.skipped_currencies:
@@ -173,12 +184,8 @@ def cmd_rates_import(args: argparse.Namespace) -> int:
     from entrepot.pricing.services import rates_import
 
     path = Path(args.file)
-    try:
-        with path.open("rb") as handle:
-            # one byte over the limit lets the import refuse the file with its size
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        print(f"entrepot rates import: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+    data = _read_upto(path, MAX_FILE_BYTES, "entrepot rates import")
+    if data is None:
         return 2
     call_command("migrate", interactive=False, verbosity=0)
     try:
@@ -227,14 +234,8 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
     from entrepot.catalog.bulk import MAX_FILE_BYTES, ImportFileError, catalog_import
 
     path = Path(args.file)
-    try:
-        with path.open("rb") as handle:
-            # one byte over the limit lets the import refuse the file with its size
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        print(
-            f"entrepot catalog import: cannot read {path}: {exc.strerror or exc}", file=sys.stderr
-        )
+    data = _read_upto(path, MAX_FILE_BYTES, "entrepot catalog import")
+    if data is None:
         return 2
     call_command("migrate", interactive=False, verbosity=0)
     seller = _seller_named(args.seller)

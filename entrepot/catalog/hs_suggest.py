@@ -44,8 +44,7 @@ from entrepot.pricing.models import PositiveListLine
 from entrepot.pricing.positive_list import (
     POSITIVE_LIST_GENERATION_KEY,
     SAMPLE_EDITION,
-    positive_list_on,
-    positive_list_sample,
+    positive_list_in_force,
 )
 
 # Likely HS headings per category slug (from entrepot/seeding/data/vocabulary.json and the
@@ -193,9 +192,7 @@ def suggest_hs_codes(
     sample when none is stored). `category_slug` may be None or unknown: then only the
     title decides.
     """
-    positive_list = positive_list_on(on or timezone.now().date())
-    if not len(positive_list):
-        positive_list = positive_list_sample()
+    positive_list = positive_list_in_force(on or timezone.now().date())
     lines = _lines_by_hs6(positive_list)
     shares = _keyword_shares(_keywords(title_en[:200]))
     scores = _scores(shares, title_en[:200], category_slug, lines)

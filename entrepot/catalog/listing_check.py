@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from entrepot.catalog.models import Product
 from entrepot.domain import listing_rules as rules
 from entrepot.domain.listing_rules import ListingProblem, ListingSnapshot
-from entrepot.pricing.positive_list import positive_list_on, positive_list_sample
+from entrepot.pricing.positive_list import positive_list_in_force
 
 
 def listing_snapshot(product: Product) -> ListingSnapshot:
@@ -44,10 +44,7 @@ def listing_problems_for(product: Product, *, on: date | None = None) -> list[Li
 
     With no positive list stored, the shipped sample stands in, as it does for quotes.
     """
-    day = on or timezone.now().date()
-    positive_list = positive_list_on(day)
-    if not len(positive_list):
-        positive_list = positive_list_sample()
+    positive_list = positive_list_in_force(on or timezone.now().date())
     return rules.listing_problems(listing_snapshot(product), positive_list)
 
 

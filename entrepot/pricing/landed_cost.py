@@ -13,7 +13,7 @@ from entrepot.domain.landed_cost.policies import quote, region_of
 from entrepot.domain.landed_cost.positive_list import PositiveList
 from entrepot.domain.money import Money
 from entrepot.domain.shipping import direct_mail_estimate
-from entrepot.pricing.positive_list import positive_list_on, positive_list_sample
+from entrepot.pricing.positive_list import is_sample, positive_list_in_force
 from entrepot.pricing.selectors import rate_table_on
 
 SAMPLE_LIST_NOTE = m.Note(
@@ -29,13 +29,11 @@ def landed_cost_quote(request: m.QuoteRequest) -> m.Quote:
     With no positive list stored, the shipped sample stands in and the quote says so.
     Raises NoRulePack and RateMissing for the caller to turn into a 4xx.
     """
-    positive_list, sample = None, False
+    positive_list = None
     if region_of(request.destination) == "CN":
-        positive_list = positive_list_on(request.as_of)
-        if not len(positive_list):
-            positive_list, sample = positive_list_sample(), True
+        positive_list = positive_list_in_force(request.as_of)
     result = quote(request, rates=rate_table_on(request.as_of), positive_list=positive_list)
-    if sample:
+    if positive_list is not None and is_sample(positive_list):
         result = replace(result, notes=(*result.notes, SAMPLE_LIST_NOTE))
     return result
 
@@ -50,10 +48,7 @@ class QuoteContext:
 
 
 def quote_context_on(day: date) -> QuoteContext:
-    positive_list = positive_list_on(day)
-    if not len(positive_list):
-        positive_list = positive_list_sample()
-    return QuoteContext(day, rate_table_on(day), positive_list)
+    return QuoteContext(day, rate_table_on(day), positive_list_in_force(day))
 
 
 def cn_direct_mail_quote(

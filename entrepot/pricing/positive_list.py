@@ -307,3 +307,13 @@ def _as_list(edition: date, lines) -> PositiveList:
         for line in lines
     }
     return PositiveList(edition=edition, entries=entries)
+
+
+def positive_list_in_force(day: date) -> PositiveList:
+    """The stored edition in force on `day`, else the shipped sample (see `is_sample`)."""
+    positive_list = positive_list_on(day)
+    return positive_list if len(positive_list) else positive_list_sample()
+
+
+def is_sample(positive_list: PositiveList) -> bool:
+    return positive_list is positive_list_sample()

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.catalogimport.listing_files import CATEGORY, bad_file, csv_bytes
-from tests.config.test_cli import _env
-
-ENTREPOT = [sys.executable, "-m", "entrepot.cli"]
+from tests.cli import ENTREPOT
+from tests.cli import cli_env as _env
 
 SETUP = f"""
 from django.contrib.auth import get_user_model

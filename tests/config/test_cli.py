@@ -4,24 +4,14 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-ENTREPOT = [sys.executable, "-m", "entrepot.cli"]
-
-
-def _env(data_dir: Path) -> dict:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env["ENTREPOT_DATA_DIR"] = str(data_dir)
-    return env
+from tests.cli import ENTREPOT
+from tests.cli import cli_env as _env
 
 
 def _free_port() -> int:

@@ -1,11 +1,8 @@
 """ledger_check and `entrepot ledger check`: every transaction balances, totals are zero."""
 
-import os
 import sqlite3
 import subprocess
-import sys
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -15,19 +12,8 @@ from entrepot.domain.money import Money
 from entrepot.ledger.models import LedgerEntry
 from entrepot.ledger.selectors import ledger_check
 from entrepot.ledger.services import post_payment_captured
-
-ENTREPOT = [sys.executable, "-m", "entrepot.cli"]
-
-
-def _env(data_dir: Path) -> dict:
-    # as tests/config/test_cli.py: the embedded SQLite database of a fresh data dir
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    env["ENTREPOT_DATA_DIR"] = str(data_dir)
-    return env
+from tests.cli import ENTREPOT
+from tests.cli import cli_env as _env
 
 
 def capture(number: str = "EP1"):

@@ -1,9 +1,7 @@
 import subprocess
-import sys
 
-from tests.config.test_cli import _env
-
-ENTREPOT = [sys.executable, "-m", "entrepot.cli"]
+from tests.cli import ENTREPOT
+from tests.cli import cli_env as _env
 
 
 def test_positive_list_import_loads_an_edition(tmp_path):

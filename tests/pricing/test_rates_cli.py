@@ -4,28 +4,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.cli import ENTREPOT
+from tests.cli import cli_env as _env
 from tests.pricing.test_rates_import import HIST
-
-ENTREPOT = [sys.executable, "-m", "entrepot.cli"]
-UNSET = {
-    "DATABASE_URL",
-    "REDIS_URL",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-    "ENTREPOT_FX_REFRESH_URL",
-    "ENTREPOT_HUEY_IMMEDIATE",
-}
-
-
-def _env(data_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in UNSET}
-    env["ENTREPOT_DATA_DIR"] = str(data_dir)
-    return env
 
 
 def _run(args: list[str], data_dir: Path) -> subprocess.CompletedProcess:
