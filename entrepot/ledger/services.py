@@ -28,6 +28,7 @@ from decimal import Decimal
 from django.db import IntegrityError
 from django.db.models import Max, Sum
 from django.db.transaction import atomic
+from django.utils import timezone
 
 from entrepot.domain import ledger as rules
 from entrepot.domain.ledger import (
@@ -55,6 +56,10 @@ __all__ = [
     "order_reference",
     "post_escrow_released",
     "post_payment_captured",
+    "post_payments_captured",
+    "ledger_post_many",
+    "Capture",
+    "Posting",
     "post_payout",
     "post_refund",
 ]
@@ -154,18 +159,7 @@ def ledger_post(
                 idempotency_key=idempotency_key,
                 memo=transaction.memo[:300],
             )
-            LedgerEntry.objects.bulk_create(
-                LedgerEntry(
-                    transaction=posted,
-                    account_kind=p.account.kind,
-                    account_owner=p.account.owner,
-                    currency=p.account.currency,
-                    debit_amount=p.debit.amount if p.debit is not None else Decimal(0),
-                    credit_amount=p.credit.amount if p.credit is not None else Decimal(0),
-                    created_at=posted.created_at,
-                )
-                for p in transaction.postings
-            )
+            LedgerEntry.objects.bulk_create(_entries_of(posted, transaction))
     except IntegrityError:
         # a concurrent post with the same key committed first: the unique key refused ours
         posted = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
@@ -173,6 +167,80 @@ def ledger_post(
             raise
         return _the_same(posted, transaction, reference)
     return posted
+
+
+def _entries_of(posted: LedgerTransaction, transaction: Transaction) -> list[LedgerEntry]:
+    return [
+        LedgerEntry(
+            transaction=posted,
+            account_kind=p.account.kind,
+            account_owner=p.account.owner,
+            currency=p.account.currency,
+            debit_amount=p.debit.amount if p.debit is not None else Decimal(0),
+            credit_amount=p.credit.amount if p.credit is not None else Decimal(0),
+            created_at=posted.created_at,
+        )
+        for p in transaction.postings
+    ]
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One transaction to post with `ledger_post_many`."""
+
+    transaction: Transaction
+    reference: str
+    idempotency_key: str
+
+
+def ledger_post_many(postings: list[Posting]) -> list[LedgerTransaction]:
+    """`ledger_post` for several transactions at once, in a constant number of queries:
+    one read of the keys already used, then all new transactions and all their entries
+    in one insert each, inside one savepoint. The same checks and the same idempotency
+    as `ledger_post`; should a concurrent twin win the race on a key, the savepoint is
+    rolled back and every posting goes through `ledger_post` one by one."""
+    for posting in postings:
+        posting.transaction.check_balanced()
+        _check_storable(posting.transaction)
+        if not posting.idempotency_key or not posting.reference:
+            raise ValueError("ledger_post needs a reference and an idempotency key")
+    keys = [p.idempotency_key for p in postings]
+    if len(set(keys)) != len(keys):
+        raise ValueError("ledger_post_many got the same idempotency key twice")
+    used = LedgerTransaction.objects.filter(idempotency_key__in=keys)
+    done = {t.idempotency_key: t for t in used}
+    fresh = [p for p in postings if p.idempotency_key not in done]
+    if fresh:
+        try:
+            with atomic():
+                now = timezone.now()
+                created = LedgerTransaction.objects.bulk_create(
+                    LedgerTransaction(kind=p.transaction.kind, reference=p.reference,
+                                      idempotency_key=p.idempotency_key,
+                                      memo=p.transaction.memo[:300], created_at=now)
+                    for p in fresh
+                )  # fmt: skip
+                if any(t.pk is None for t in created):  # a database without RETURNING
+                    raise IntegrityError("bulk insert returned no ids")
+                LedgerEntry.objects.bulk_create(
+                    entry
+                    for posted, p in zip(created, fresh, strict=True)
+                    for entry in _entries_of(posted, p.transaction)
+                )
+        except IntegrityError:
+            return [
+                ledger_post(transaction=p.transaction, reference=p.reference,
+                            idempotency_key=p.idempotency_key)
+                for p in postings
+            ]  # fmt: skip
+        done.update(zip((p.idempotency_key for p in fresh), created, strict=True))
+    fresh_keys = {p.idempotency_key for p in fresh}
+    return [
+        done[p.idempotency_key]
+        if p.idempotency_key in fresh_keys
+        else _the_same(done[p.idempotency_key], p.transaction, p.reference)
+        for p in postings
+    ]
 
 
 # --- orders ------------------------------------------------------------------------------
@@ -209,18 +277,42 @@ def _refundable(reference: str, refund: Money) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Capture:
+    """One paid order, for `post_payments_captured`."""
+
+    order_number: str
+    seller_id: int
+    order_total: Money
+    tax_withheld: Money
+
+
+def _capture_posting(capture: Capture) -> Posting:
+    return Posting(
+        transaction=rules.payment_captured(
+            order_total=capture.order_total, tax_withheld=capture.tax_withheld,
+            seller_id=capture.seller_id,
+        ),  # fmt: skip
+        reference=order_reference(capture.order_number),
+        idempotency_key=f"order:{capture.order_number}:{TransactionKind.PAYMENT_CAPTURED}",
+    )
+
+
 def post_payment_captured(
     *, order_number: str, seller_id: int, order_total: Money, tax_withheld: Money
 ) -> LedgerTransaction:
     """A paid order: its goods and shipping into escrow, its import tax withheld."""
-    transaction = rules.payment_captured(
-        order_total=order_total, tax_withheld=tax_withheld, seller_id=seller_id
-    )
+    posting = _capture_posting(Capture(order_number, seller_id, order_total, tax_withheld))
     return ledger_post(
-        transaction=transaction,
-        reference=order_reference(order_number),
-        idempotency_key=f"order:{order_number}:{TransactionKind.PAYMENT_CAPTURED}",
+        transaction=posting.transaction,
+        reference=posting.reference,
+        idempotency_key=posting.idempotency_key,
     )
+
+
+def post_payments_captured(captures: list[Capture]) -> list[LedgerTransaction]:
+    """`post_payment_captured` for all the orders of one payment, in constant queries."""
+    return ledger_post_many([_capture_posting(c) for c in captures])
 
 
 @atomic

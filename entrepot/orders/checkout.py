@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import Case, F, Sum, Value, When
 from django.utils import timezone
 
 from entrepot.buyers.models import Buyer
@@ -85,22 +85,43 @@ def _reservation_minutes() -> int:
     return getattr(settings, "ENTREPOT_QUOTE_MINUTES", 15)
 
 
-def _take_stock(variant: ProductVariant, quantity: int) -> int | None:
-    """Reserve `quantity` units from one warehouse that has them; its id, or None."""
-    stocks = (
-        Stock.objects.filter(variant=variant, quantity__gte=quantity)
-        .only("id", "warehouse_id")
+def _take_stock(lines: list[CartLine], variants: dict) -> dict[int, int]:
+    """Reserve every line's units, each from one warehouse that has them: variant id ->
+    warehouse id. One read of the candidate stocks, then one conditional update per line
+    (the update decides: another buyer may have taken the units since the read) and one
+    update of the variants' totals. Raises CheckoutRefused (OUT_OF_STOCK) for a line no
+    warehouse can serve; the caller's transaction then rolls every line back."""
+    wanted: dict[int, int] = defaultdict(int)
+    for line in lines:
+        wanted[line.variant_id] += line.quantity
+    candidates: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    rows = (
+        Stock.objects.filter(variant_id__in=list(wanted), quantity__gt=0)
         .order_by("warehouse__kind", "warehouse_id")  # "bonded" sorts first: it arrives sooner
+        .values_list("id", "variant_id", "warehouse_id", "quantity")
     )
-    for stock in stocks:
-        # the conditional update decides: another buyer may have taken the units meanwhile
-        taken = Stock.objects.filter(pk=stock.pk, quantity__gte=quantity).update(
-            quantity=F("quantity") - quantity
-        )
-        if taken:
-            ProductVariant.objects.filter(pk=variant.pk).update(stock=F("stock") - quantity)
-            return stock.warehouse_id
-    return None
+    for stock_id, variant_id, warehouse_id, quantity in rows:
+        if quantity >= wanted[variant_id]:
+            candidates[variant_id].append((stock_id, warehouse_id))
+    taken: dict[int, int] = {}
+    for variant_id, quantity in wanted.items():
+        for stock_id, warehouse_id in candidates[variant_id]:
+            if Stock.objects.filter(pk=stock_id, quantity__gte=quantity).update(
+                quantity=F("quantity") - quantity
+            ):
+                taken[variant_id] = warehouse_id
+                break
+        else:
+            variant = variants[variant_id]
+            raise CheckoutRefused([m.QuoteError(
+                "OUT_OF_STOCK",
+                f"{variant.sku}: only {variant.stock} left, you asked for {quantity}",
+                "lines",
+            )])  # fmt: skip
+    ProductVariant.objects.filter(pk__in=list(wanted)).update(
+        stock=F("stock") - Case(*(When(pk=v, then=Value(q)) for v, q in wanted.items()))
+    )
+    return taken
 
 
 def checkout_place(
@@ -137,7 +158,8 @@ def checkout_place(
     with transaction.atomic():
         # the year-to-date is read under the buyer's lock: parallel checkouts of one buyer
         # are counted one after the other
-        buyer = Buyer.objects.select_for_update().select_related("user").get(pk=buyer.pk)
+        if connection.features.has_select_for_update:
+            buyer = Buyer.objects.select_for_update().select_related("user").get(pk=buyer.pk)
         spent = year_to_date_cny(buyer, now=now)
         quotes = _quotes(buyer, by_seller, variants, context, spent, now)
         return _record(buyer, by_seller, variants, quotes, now, actor, address)
@@ -173,17 +195,35 @@ def _quotes(buyer, by_seller, variants, context, spent: Money, now: datetime) ->
 
 
 def _record(buyer, by_seller, variants, quotes, now, actor, address) -> Checkout:
+    """The checkout, its orders, their lines and events: a constant number of inserts."""
+    warehouses = _take_stock([line for ls in by_seller.values() for line in ls], variants)
+    address = address or Address()
     checkout = Checkout.objects.create(
         buyer=buyer, currency=CNY,
         total_amount=sum((q.totals.grand_total for q in quotes.values()), Money.zero(CNY)).amount,
         quote={str(s): _snapshot(q) for s, q in quotes.items()},
         expires_at=now + timedelta(minutes=_reservation_minutes()),
-        consignee_name=(address or Address()).name, consignee_phone=(address or Address()).phone,
-        consignee_address=(address or Address()).address,
+        consignee_name=address.name, consignee_phone=address.phone,
+        consignee_address=address.address,
     )  # fmt: skip
-    for seller_id, result in quotes.items():
-        _place_order(checkout, buyer, seller_id, by_seller[seller_id], variants, result, now,
-                     actor or buyer.user.get_username())  # fmt: skip
+    orders = Order.objects.bulk_create(
+        _order(checkout, buyer, seller_id, by_seller[seller_id], variants, result, now)
+        for seller_id, result in quotes.items()
+    )
+    if any(order.pk is None for order in orders):  # a database that returns no ids
+        ids = dict(Order.objects.filter(checkout=checkout).values_list("number", "id"))
+        for order in orders:
+            order.pk = ids[order.number]
+    actor = (actor or buyer.user.get_username())[:150]
+    OrderLine.objects.bulk_create(
+        _order_line(order, line, variants[line.variant_id], quotes[order.seller_id], warehouses)
+        for order in orders
+        for line in by_seller[order.seller_id]
+    )
+    OrderEvent.objects.bulk_create(
+        OrderEvent(order=order, event="place", to_status=Order.Status.PLACED, actor=actor)
+        for order in orders
+    )
     return checkout
 
 
@@ -197,10 +237,10 @@ def _snapshot(result: m.Quote) -> dict:
     }  # fmt: skip
 
 
-def _place_order(checkout, buyer, seller_id, lines, variants, result, now, actor) -> Order:
+def _order(checkout, buyer, seller_id, lines, variants, result, now) -> Order:
     t = result.totals
     first = variants[lines[0].variant_id].product
-    order = Order.objects.create(
+    return Order(
         number=f"EP{now:%y%m%d}{checkout.pk:06d}{seller_id % 1000:03d}", buyer=buyer,
         seller_id=seller_id, status=Order.Status.PLACED, origin_country=first.origin_country,
         destination_country=buyer.country, currency=CNY, goods_amount=t.goods.amount,
@@ -208,23 +248,14 @@ def _place_order(checkout, buyer, seller_id, lines, variants, result, now, actor
         total_amount=t.grand_total.amount, checkout=checkout, mode="9610",
         reserved_until=checkout.expires_at, placed_at=now,
     )  # fmt: skip
-    quoted = {line.sku: line for line in result.lines}
-    for line in lines:
-        variant = variants[line.variant_id]
-        warehouse_id = _take_stock(variant, line.quantity)
-        if warehouse_id is None:
-            raise CheckoutRefused([m.QuoteError(
-                "OUT_OF_STOCK",
-                f"{variant.sku}: only {variant.stock} left, you asked for {line.quantity}",
-                "lines",
-            )])  # fmt: skip
-        goods = quoted[variant.sku].goods
-        OrderLine.objects.create(
-            order=order, product=variant.product, variant=variant, warehouse_id=warehouse_id,
-            title_en=variant.product.title_en, title_zh=variant.product.title_zh,
-            quantity=line.quantity, unit_price_amount=goods.amount / line.quantity,
-            line_total_amount=goods.amount, currency=CNY,
-        )  # fmt: skip
-    OrderEvent.objects.create(order=order, event="place", to_status=Order.Status.PLACED,
-                              actor=actor[:150])  # fmt: skip
-    return order
+
+
+def _order_line(order, line, variant, result, warehouses) -> OrderLine:
+    goods = next(q.goods for q in result.lines if q.sku == variant.sku)
+    return OrderLine(
+        order=order, product=variant.product, variant=variant,
+        warehouse_id=warehouses[variant.pk], title_en=variant.product.title_en,
+        title_zh=variant.product.title_zh, quantity=line.quantity,
+        unit_price_amount=goods.amount / line.quantity, line_total_amount=goods.amount,
+        currency=CNY,
+    )  # fmt: skip

@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 
 from entrepot.domain.money import Money
-from entrepot.ledger.services import post_payment_captured
+from entrepot.ledger.services import Capture, post_payments_captured
 from entrepot.orders.models import Checkout, Order
-from entrepot.orders.services import order_transition
+from entrepot.orders.services import orders_transition
 
 logger = logging.getLogger(__name__)
 REFERENCE_PREFIX = "checkout:"
@@ -37,32 +37,36 @@ def checkout_paid(*, payment) -> list[Order]:
 
     A payment for orders already released (the quote expired first) pays nothing: it is
     logged for a refund rather than reviving orders whose stock went back on sale.
+    All the orders of the payment move together, in a constant number of queries.
     """
     if not payment.reference.startswith(REFERENCE_PREFIX):
         return []
     checkout_id = int(payment.reference.removeprefix(REFERENCE_PREFIX))
-    checkout = Checkout.objects.select_related("buyer").get(pk=checkout_id)
+    checkout = Checkout.objects.select_related("buyer__identity").get(pk=checkout_id)
     mismatch = not _payer_is_buyer(payment, checkout)
-    paid = []
-    for order in Order.objects.filter(checkout_id=checkout_id).order_by("id"):
+    payable = []
+    orders = Order.objects.select_for_update().filter(checkout_id=checkout_id).order_by("id")
+    for order in orders:
         if order.status != Order.Status.PLACED:
             logger.warning(
                 "payment %s arrived for order %s in state %s: refund needed",
                 payment.pk, order.number, order.status,
             )  # fmt: skip
             continue
-        note = "payer differs from the verified buyer: customs authentication needed"
-        order = order_transition(
-            order=order, event="pay", actor=f"payment:{payment.gateway}",
-            note=note if mismatch else "",
-        )  # fmt: skip
-        if mismatch:
-            Order.objects.filter(pk=order.pk).update(payer_mismatch=True)
-        post_payment_captured(
-            order_number=order.number,
-            seller_id=order.seller_id,
-            order_total=Money(order.total_amount, order.currency),
-            tax_withheld=Money(order.tax_amount, order.currency),
-        )
-        paid.append(order)
+        payable.append(order)
+    if not payable:
+        return []
+    note = "payer differs from the verified buyer: customs authentication needed"
+    paid = orders_transition(
+        orders=payable, event="pay", actor=f"payment:{payment.gateway}",
+        note=note if mismatch else "", locked=True,
+    )  # fmt: skip
+    if mismatch:
+        Order.objects.filter(pk__in=[o.pk for o in paid]).update(payer_mismatch=True)
+    post_payments_captured([
+        Capture(order_number=order.number, seller_id=order.seller_id,
+                order_total=Money(order.total_amount, order.currency),
+                tax_withheld=Money(order.tax_amount, order.currency))
+        for order in paid
+    ])  # fmt: skip
     return paid

@@ -185,7 +185,8 @@ class SandboxGateway:
     def create_payment(self, payment: Payment) -> str:
         from entrepot.payments.models import SandboxCharge
 
-        SandboxCharge.objects.get_or_create(payment=payment)
+        # called once, by payment_create, right after the payment's insert
+        SandboxCharge.objects.create(payment=payment)
         return reverse("payments:sandbox_page", args=[payment.token])
 
     def verify_notification(self, headers: Mapping[str, str], body: bytes) -> Notification:

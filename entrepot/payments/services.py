@@ -208,7 +208,11 @@ def notification_receive(
         status__in=_MOVES_FROM[event.status],
         last_event_sequence__lt=event.sequence,
     ).update(**changes)
-    payment.refresh_from_db()
+    if moved:
+        for field, value in changes.items():
+            setattr(payment, field, value)
+    else:
+        payment.refresh_from_db()
     if moved:
         result = _record(**record, outcome=Outcome.APPLIED)
         handler = _succeeded_handler() if event.status == Status.SUCCEEDED else None

@@ -139,7 +139,9 @@ def checkout_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The locked quote, per seller, until it expires; Pay sends the buyer to the wallet."""
     buyer = _buyer(request)
     checkout = get_object_or_404(Checkout, pk=pk, buyer=buyer)
-    orders = list(checkout.orders.select_related("seller").prefetch_related("lines"))
+    orders = checkout.orders.select_related("seller")
+    # the lines are shown, never needed to pay
+    orders = list(orders.prefetch_related("lines") if request.method == "GET" else orders)
     expired = checkout.expires_at < timezone.now() or any(
         o.status != Order.Status.PLACED for o in orders
     )
