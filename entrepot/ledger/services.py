@@ -209,6 +209,9 @@ def ledger_post_many(postings: list[Posting]) -> list[LedgerTransaction]:
         raise ValueError("ledger_post_many got the same idempotency key twice")
     used = LedgerTransaction.objects.filter(idempotency_key__in=keys)
     done = {t.idempotency_key: t for t in used}
+    for p in postings:  # a key reused for other entries refuses the lot before any write
+        if p.idempotency_key in done:
+            _the_same(done[p.idempotency_key], p.transaction, p.reference)
     fresh = [p for p in postings if p.idempotency_key not in done]
     if fresh:
         try:
@@ -234,13 +237,7 @@ def ledger_post_many(postings: list[Posting]) -> list[LedgerTransaction]:
                 for p in postings
             ]  # fmt: skip
         done.update(zip((p.idempotency_key for p in fresh), created, strict=True))
-    fresh_keys = {p.idempotency_key for p in fresh}
-    return [
-        done[p.idempotency_key]
-        if p.idempotency_key in fresh_keys
-        else _the_same(done[p.idempotency_key], p.transaction, p.reference)
-        for p in postings
-    ]
+    return [done[p.idempotency_key] for p in postings]
 
 
 # --- orders ------------------------------------------------------------------------------

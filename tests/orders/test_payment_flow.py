@@ -161,3 +161,24 @@ def test_a_payer_other_than_the_verified_buyer_flags_the_orders(two_seller_check
     for order in two_seller_checkout.orders.all():
         assert order.payer_mismatch and order.status == "paid"
         assert "customs authentication" in order.events.last().note
+
+
+
+def test_paying_moves_all_the_orders_of_a_checkout_together_and_refuses_a_stale_read(
+    two_seller_checkout,
+):
+    from entrepot.orders.models import Order, OrderEvent
+    from entrepot.orders.services import ConcurrentChange, orders_transition
+
+    orders = list(Order.objects.order_by("id"))
+    assert len(orders) == 2
+    paid = orders_transition(orders=orders, event="pay", actor="test")
+    assert {o.status for o in paid} == {"paid"} and all(o.paid_at for o in paid)
+    assert set(Order.objects.values_list("status", flat=True)) == {"paid"}
+    assert OrderEvent.objects.filter(event="pay").count() == 2
+    # a caller holding a stale copy ("placed") cannot pay twice: nothing more is written
+    from django.db import transaction
+
+    with pytest.raises(ConcurrentChange), transaction.atomic():
+        orders_transition(orders=orders, event="pay", locked=True)
+    assert OrderEvent.objects.filter(event="pay").count() == 2
