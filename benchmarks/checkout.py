@@ -241,9 +241,16 @@ class Browser:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
-            self.conn.request(method, path, body, headers)
-            response = self.conn.getresponse()
-            data = response.read()
+            response, data = self._send(method, path, body, headers)
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            # the server closed the kept-alive connection before reading this request (its
+            # keep-alive timeout): send it again on a new one, as browsers do
+            self.conn.close()
+            try:
+                response, data = self._send(method, path, body, headers)
+            except (OSError, http.client.HTTPException):
+                self.conn.close()
+                raise
         except (OSError, http.client.HTTPException):
             self.conn.close()  # the next request opens a new connection
             raise
@@ -255,6 +262,11 @@ class Browser:
                     else:
                         self.jar[name] = morsel.coded_value
         return response.status, response.getheader("Location", ""), data
+
+    def _send(self, method, path, body, headers):
+        self.conn.request(method, path, body, headers)
+        response = self.conn.getresponse()
+        return response, response.read()
 
     def login(self, username: str) -> None:
         self.request("GET", "/accounts/login/")
