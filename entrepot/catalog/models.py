@@ -77,6 +77,14 @@ class Product(models.Model):
             models.Index(fields=["seller", "status", "-id"], name="product_seller_status_idx"),
             # storefront home: newest published products
             models.Index(fields=["status", "-id"], name="product_status_idx"),
+            # category page filtered by origin (keyset, newest first) and the origin facet's
+            # counts, read from the index alone
+            models.Index(
+                fields=["category", "status", "origin_country", "-id"],
+                name="product_cat_origin_idx",
+            ),
+            # the storefront's catalogue version: the newest change, one index step away
+            models.Index(fields=["updated_at"], name="product_updated_idx"),
         ]
 
     def __str__(self) -> str:

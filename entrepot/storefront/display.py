@@ -10,6 +10,7 @@ from django.utils import translation
 from entrepot.domain.money import Money
 
 BABEL_LOCALES = {"zh-hans": "zh_Hans_CN", "en": "en"}
+REGIONAL_INDICATOR_A = 0x1F1E6
 
 
 def babel_locale() -> str:
@@ -27,6 +28,18 @@ def _country_name(code: str, locale: str) -> str:
 
 def country_name(code: str) -> str:
     return _country_name(code, babel_locale())
+
+
+def flag(code: str) -> str:
+    """The flag emoji of an ISO 3166 alpha-2 country code ("" for anything else).
+
+    Decoration only: pages show the country's name next to it, for screen readers and
+    for systems (Windows) that draw regional indicators as two letters.
+    """
+    code = (code or "").upper()
+    if len(code) != 2 or not ("A" <= code[0] <= "Z" and "A" <= code[1] <= "Z"):
+        return ""
+    return "".join(chr(REGIONAL_INDICATOR_A + ord(letter) - ord("A")) for letter in code)
 
 
 def bilingual(obj, field: str) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("s/<slug:slug>/", views.seller_shop, name="seller"),
     path("cart/", checkout_views.cart_view, name="cart"),
     path("cart/add/", checkout_views.cart_add_view, name="cart_add"),
+    path("cart/update/", checkout_views.cart_update_view, name="cart_update"),
     path("checkout/", checkout_views.checkout_view, name="checkout"),
     path("checkout/<int:pk>/", checkout_views.checkout_review, name="checkout_review"),
     path("orders/", checkout_views.orders_view, name="orders"),

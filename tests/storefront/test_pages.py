@@ -113,3 +113,111 @@ def test_interface_text_is_translated_to_chinese(client, catalogue):
     assert "海外小店好物" in home  # "Good things from small businesses abroad"
     product_page = client.get(reverse("storefront:product", args=[products[0].id])).content.decode()
     assert "库存 10 件" in product_page  # "10 in stock"
+
+
+# --- issue 5: home, product page and seller cards -----------------------------------------
+
+
+@pytest.fixture
+def english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_flag_emoji_comes_from_the_country_code():
+    from entrepot.storefront.display import flag
+
+    assert flag("fr") == "🇫🇷" and flag("US") == "🇺🇸"
+    assert flag("") == "" and flag("X1") == "" and flag("USA") == ""
+
+
+def test_home_lists_the_categories_and_features_sellers_by_country(english, catalogue):
+    category, _seller, _products = catalogue
+    lyon = factories.seller(business_name="Savonnerie de Lyon", country="FR", currency="EUR",
+                            city="Lyon", verification_status="approved")  # fmt: skip
+    factories.product(seller=lyon, category=category)
+    pending = factories.seller(business_name="Not Yet Approved", country="DE")
+    factories.product(seller=pending, category=category)
+    html = english.get("/").content.decode()
+    assert f'href="{reverse("storefront:category", args=[category.slug])}"' in html
+    assert re.search(r'id="shops-FR"><span class="flag" aria-hidden="true">🇫🇷</span> France', html)
+    assert "Savonnerie de Lyon" in html
+    assert "Not Yet Approved" not in html.split('id="home-new"')[0]  # not featured
+    assert "No reviews yet" in html  # there is no review model yet: no stars made up
+
+
+def test_featured_sellers_come_from_the_cache(client, catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from entrepot.storefront.selectors import featured_sellers
+
+    featured_sellers()
+    with CaptureQueriesContext(connection) as ctx:
+        featured_sellers()
+    assert not ctx.captured_queries
+
+
+def test_product_page_shows_the_total_the_tax_parts_and_the_exchange_rate(english, catalogue):
+    _category, _seller, products = catalogue
+    html = english.get(reverse("storefront:product", args=[products[0].id])).content.decode()
+    assert re.search(r'<dt class="total">Delivered price</dt><dd class="num total">CN¥183.28', html)
+    assert "of which import VAT" in html
+    assert "Exchange rate: 1 USD = 6.6529 CNY" in html  # 7.4326 / 1.1172
+    assert "Cross-border tax 9.1% included" in html  # the engine's note, in English
+
+
+def test_product_page_has_a_seller_card_and_honest_reviews(english, catalogue):
+    _category, seller, products = catalogue
+    html = english.get(reverse("storefront:product", args=[products[0].id])).content.decode()
+    card = html.split('class="seller-box"')[1].split("</section>")[0]
+    assert seller.business_name in card and "🇺🇸" in card and "United States" in card
+    assert "No reviews yet" in card
+    assert 'id="reviews-heading">Reviews</h2>' in html and "No reviews yet." in html
+
+
+def test_product_page_shows_the_delivery_promise_of_a_bonded_warehouse(english, catalogue):
+    from entrepot.logistics.services import bonded_warehouses_ensure, stock_set
+
+    _category, _seller, products = catalogue
+    stock_set(variant=products[0].variants.first(), warehouse=bonded_warehouses_ensure()[0],
+              quantity=4)  # fmt: skip
+    html = english.get(reverse("storefront:product", args=[products[0].id])).content.decode()
+    assert "Arrives in 2–4 days · ships from a bonded warehouse in China" in html
+
+
+def test_product_pictures_have_alt_text(english, catalogue):
+    from entrepot.catalog.models import ProductImage
+
+    _category, _seller, products = catalogue
+    ProductImage.objects.create(product=products[0], original="o.jpg", large="l.jpg",
+                                thumb="t.jpg", width=1200, height=900, alt_en="")  # fmt: skip
+    html = english.get(reverse("storefront:product", args=[products[0].id])).content.decode()
+    assert f'alt="{products[0].title_en}"' in html  # no alt text given: the title
+    assert 'width="1200" height="900"' in html
+
+
+def test_the_product_body_is_cached_and_follows_edits(client, catalogue):
+    _category, _seller, products = catalogue
+    url = reverse("storefront:product", args=[products[0].id])
+    client.get(url)
+    products[0].title_zh = "改过的标题"
+    products[0].save()
+    assert "改过的标题" in client.get(url).content.decode()
+
+
+def test_add_to_cart_forms_carry_no_per_visitor_token(client, catalogue):
+    _category, _seller, products = catalogue
+    html = client.get(reverse("storefront:product", args=[products[0].id])).content.decode()
+    form = html.split('class="variants"')[1].split("</table>")[0]
+    assert 'action="/cart/add/"' in form and "csrfmiddlewaretoken" not in form
+
+
+def test_pages_are_labelled_for_assistive_technology(client, catalogue):
+    category, _seller, products = catalogue
+    for url in ("/", reverse("storefront:category", args=[category.slug]),
+                reverse("storefront:product", args=[products[0].id])):  # fmt: skip
+        html = client.get(url).content.decode()
+        assert html.count("<h1") == 1, url
+        assert 'name="viewport"' in html
+        assert all('alt="' in tag for tag in re.findall(r"<img[^>]*>", html)), url

@@ -23,6 +23,11 @@ def country(code: str) -> str:
 
 
 @register.filter
+def flag(code: str) -> str:
+    return display.flag(code)
+
+
+@register.filter
 def media(path: str) -> str:
     """The public URL of a stored file (content-hashed names: cacheable for a year)."""
     return f"{settings.MEDIA_URL}{path}" if path else ""

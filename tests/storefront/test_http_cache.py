@@ -1,0 +1,164 @@
+"""Storefront pages carry ETags and Cache-Control, answer 304 cheaply, and are publicly
+cacheable only when nothing in them belongs to the visitor."""
+
+import pytest
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from entrepot.catalog.models import Product
+from entrepot.storefront.cart import COOKIE as CART_COOKIE
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# base.html as it would be with the language switch as plain links (no CSRF token): what
+# the storefront's pages are once the shared header carries nothing of the visitor's
+TOKEN_FREE_BASE = """{% load i18n %}<!doctype html><html lang="zh-Hans"><head>
+<title>{% block title %}{% endblock %}</title></head><body>
+<header><a href="/cart/">cart</a> <a href="?lang=en">English</a></header>
+{% block nav %}{% endblock %}<main>{% block content %}{% endblock %}</main></body></html>"""
+
+
+@pytest.fixture
+def shop():
+    factories.rates()
+    category = factories.category()
+    seller = factories.seller(verification_status="approved")
+    product = factories.product(seller=seller, category=category)
+    return {
+        "home": "/",
+        "category": reverse("storefront:category", args=[category.slug]),
+        "product": reverse("storefront:product", args=[product.id]),
+        "seller": reverse("storefront:seller", args=[seller.slug]),
+    }, product
+
+
+@pytest.fixture
+def token_free_header(settings, tmp_path):
+    (tmp_path / "base.html").write_text(TOKEN_FREE_BASE)
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine["DIRS"]]}]
+
+
+PAGES = ["home", "category", "product", "seller"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_pages_without_the_visitors_token_are_public(
+    client, shop, token_free_header, page
+):
+    response = client.get(shop[0][page])
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=60"
+    assert response["ETag"].startswith('W/"')
+    assert "Cookie" in response["Vary"]
+    assert not response.cookies  # nothing of anybody's for a shared cache to keep
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_with_the_visitors_csrf_token_is_private(client, shop, page):
+    # today's header has a language switch form with a token: the page is the visitor's
+    response = client.get(shop[0][page])
+    assert "csrfmiddlewaretoken" in response.content.decode()
+    assert response["Cache-Control"] == "private, no-cache"
+    assert response["ETag"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_matching_etag_gets_304_for_a_query_or_two(client, shop, page):
+    url = shop[0][page]
+    etag = client.get(url)["ETag"]
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response["Cache-Control"] == "private, no-cache"  # the client has a CSRF cookie
+    # the catalogue or product version; the seller's shop looks its seller up first (404)
+    assert len(ctx.captured_queries) <= (2 if page == "seller" else 1)
+
+
+def test_304_of_a_public_page_stays_public(client, shop, token_free_header):
+    url = shop[0]["category"]
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response["Cache-Control"] == "public, max-age=60"
+
+
+def test_an_edited_product_changes_the_listing_etag(client, shop):
+    urls, product = shop
+    etag = client.get(urls["category"])["ETag"]
+    product.title_zh = "新标题"
+    product.save()
+    response = client.get(urls["category"], headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "新标题" in response.content.decode()
+
+
+def test_a_stock_change_changes_the_product_etag(client, shop):
+    urls, product = shop
+    etag = client.get(urls["product"])["ETag"]
+    product.variants.update(stock=0)
+    response = client.get(urls["product"], headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert "售罄" in response.content.decode() or "Sold out" in response.content.decode()
+
+
+def test_a_withdrawn_product_is_404_not_304(client, shop):
+    urls, product = shop
+    etag = client.get(urls["product"])["ETag"]
+    Product.objects.filter(pk=product.pk).update(status=Product.Status.DRAFT)
+    assert client.get(urls["product"], headers={"If-None-Match": etag}).status_code == 404
+
+
+def test_the_language_is_part_of_the_etag(client, shop):
+    url = shop[0]["home"]
+    chinese = client.get(url)["ETag"]
+    client.cookies["django_language"] = "en"
+    response = client.get(url, headers={"If-None-Match": chinese})
+    assert response.status_code == 200
+    assert response["Content-Language"] == "en"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_logged_in_pages_are_never_publicly_cacheable(client, shop, token_free_header, page):
+    client.force_login(factories.buyer().user)
+    response = client.get(shop[0][page])
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-cache"
+    assert "public" not in response["Cache-Control"]
+
+
+def test_a_logged_in_visitor_never_gets_the_anonymous_etag(client, shop):
+    url = shop[0]["home"]
+    anonymous = client.get(url)["ETag"]
+    client.force_login(factories.buyer().user)
+    response = client.get(url, headers={"If-None-Match": anonymous})
+    assert response.status_code == 200
+    assert response["ETag"] != anonymous
+
+
+def test_a_cart_makes_pages_private(client, shop, token_free_header):
+    urls, product = shop
+    client.post(reverse("storefront:cart_add"), {"variant": product.variants.first().id})
+    assert CART_COOKIE in client.cookies
+    client.get(reverse("storefront:cart"))  # shows (and so clears) "Added to your cart"
+    response = client.get(urls["product"])
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_a_waiting_flash_message_is_shown_not_revalidated(client, shop):
+    urls, product = shop
+    etag = client.get(urls["home"])["ETag"]
+    client.post(reverse("storefront:cart_add"), {"variant": product.variants.first().id})
+    assert CookieStorage.cookie_name in client.cookies
+    response = client.get(urls["home"], headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert not response.has_header("ETag")
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_the_cart_page_is_not_cached(client, shop):
+    assert client.get(reverse("storefront:cart"))["Cache-Control"] == "private, no-cache"
