@@ -15,6 +15,10 @@ def account_roles(request) -> dict:
             return {"buyer": False, "seller": False}
         from django.contrib.auth import get_user_model
 
+        from entrepot.config.auth import profiles_loaded
+
+        if profiles_loaded(user):
+            return {"buyer": hasattr(user, "buyer"), "seller": hasattr(user, "seller")}
         row = (
             get_user_model().objects.filter(pk=user.pk).values("buyer__id", "seller__id").first()
             or {}

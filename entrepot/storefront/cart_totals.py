@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Product, ProductVariant
@@ -25,13 +24,11 @@ from entrepot.domain.exceptions import RateMissing
 from entrepot.domain.landed_cost import model as m
 from entrepot.domain.landed_cost.policies import NoRulePack, quote, select_policy
 from entrepot.domain.money import Money
-from entrepot.domain.shipping import direct_mail_estimate
-from entrepot.orders.checkout import year_to_date_cny
+from entrepot.orders.checkout import MODE, parcel_request, year_to_date_cny
 from entrepot.pricing.landed_cost import quote_context_on
 from entrepot.sellers.models import Seller
 
 CNY = "CNY"
-MODE = "9610"  # checkout quotes direct mail
 
 
 @dataclass(frozen=True)
@@ -127,15 +124,6 @@ def _limits(destination: str, *, now: datetime) -> tuple[Money | None, Money | N
     return Money(pack.order_limit, CNY), Money(pack.annual_limit, CNY)
 
 
-def _item(variant: ProductVariant, quantity: int) -> m.QuoteItem:
-    product = variant.product
-    return m.QuoteItem(
-        sku=variant.sku, description=product.title_en, hs_code=product.hs_code,
-        origin=product.origin_country, unit_price=variant.price, quantity=quantity,
-        unit_weight_kg=Decimal(variant.weight_grams) / 1000,
-    )  # fmt: skip
-
-
 def cart_summary(lines: dict[int, int], *, buyer: Buyer | None, now: datetime) -> CartSummary:
     """The cart `lines` (variant id -> quantity) quoted per seller, as checkout will."""
     variants = list(
@@ -153,12 +141,9 @@ def cart_summary(lines: dict[int, int], *, buyer: Buyer | None, now: datetime) -
     running = spent  # each order counts against the year before the next, as at checkout
     parcels, total = [], Money.zero(CNY)
     for seller_variants in by_seller.values():
-        weight = sum(v.weight_grams * lines[v.pk] for v in seller_variants)
-        request = m.QuoteRequest(
-            destination=destination, currency=CNY,
-            items=tuple(_item(v, lines[v.pk]) for v in seller_variants),
-            shipping=direct_mail_estimate(weight), insurance=Money.zero(CNY),
-            as_of=now.date(), mode=MODE, buyer_year_to_date=running,
+        request = parcel_request(
+            destination=destination, year_to_date=running, on=now.date(),
+            lines=[(v, lines[v.pk]) for v in seller_variants],
         )  # fmt: skip
         try:
             result = quote(request, rates=context.rates, positive_list=context.positive_list)
