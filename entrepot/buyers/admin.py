@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from entrepot.buyers.models import Buyer, BuyerIdentity
+from entrepot.buyers.models import Buyer, BuyerAddress, BuyerIdentity
 
 
 @admin.register(Buyer)
 class BuyerAdmin(admin.ModelAdmin):
     list_display = ("display_name", "country", "province", "city", "created_at")
     list_filter = ("country",)
-    search_fields = ("display_name",)
+    search_fields = ("display_name", "phone")
     raw_id_fields = ("user",)
     show_full_result_count = False
 
@@ -35,3 +35,14 @@ class BuyerIdentityAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(BuyerAddress)
+class BuyerAddressAdmin(admin.ModelAdmin):
+    """For support: buyers keep their own address book through the account pages."""
+
+    list_display = ("recipient", "province", "city", "district", "buyer", "is_default")
+    list_filter = ("province",)
+    search_fields = ("recipient", "buyer__display_name")
+    raw_id_fields = ("buyer",)
+    show_full_result_count = False

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from entrepot.domain.china_divisions import Division
 
 
 class Buyer(models.Model):
@@ -11,11 +14,18 @@ class Buyer(models.Model):
     country = models.CharField(_("country"), max_length=2)
     province = models.CharField(_("province / state"), max_length=100, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    # the mainland mobile number the buyer signs up and logs in with (11 digits), or ""
+    phone = models.CharField(_("mobile phone"), max_length=11, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("buyer")
         verbose_name_plural = _("buyers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~Q(phone=""), name="buyer_phone_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -53,3 +63,40 @@ class BuyerIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.id_number_masked}"
+
+
+class BuyerAddress(models.Model):
+    """A delivery address in the buyer's address book; province, city and district are
+    checked against China's divisions (entrepot.domain.china_divisions) before saving."""
+
+    buyer = models.ForeignKey(
+        Buyer, on_delete=models.CASCADE, related_name="addresses", verbose_name=_("buyer")
+    )
+    recipient = models.CharField(_("recipient"), max_length=60)
+    phone = models.CharField(_("mobile phone"), max_length=11)
+    province = models.CharField(_("province"), max_length=20)
+    city = models.CharField(_("city"), max_length=30)
+    district = models.CharField(_("district"), max_length=40)
+    street = models.CharField(_("street address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    is_default = models.BooleanField(_("default address"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("buyer address")
+        verbose_name_plural = _("buyer addresses")
+        ordering = ["-is_default", "-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer"], condition=Q(is_default=True), name="buyer_one_default_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.address_line}"
+
+    @property
+    def address_line(self) -> str:
+        """浙江省杭州市西湖区文三路100号: what goes on the parcel after name and phone."""
+        return Division(self.province, self.city, self.district).address_line(self.street)

@@ -1,8 +1,12 @@
-"""Writes of buyers' real-name identities, for China Customs' cross-border checks.
+"""Writes of buyer accounts: sign-up, the address book, and real-name identities.
 
-The resident ID number is sensitive personal information (PIPL Art. 28): it is taken
-only with a separate consent for a stated purpose (Art. 29), stored encrypted with a
-blind-index fingerprint and a masked copy (Art. 51), and never logged or shown.
+Services assume valid input (the forms check it) and keep the few rules a form cannot:
+unique logins under concurrent sign-ups, one default address per buyer.
+
+For China Customs' cross-border checks, the resident ID number is sensitive personal
+information (PIPL Art. 28): it is taken only with a separate consent for a stated purpose
+(Art. 29), stored encrypted with a blind-index fingerprint and a masked copy (Art. 51),
+and never logged or shown.
 """
 
 from __future__ import annotations
@@ -11,15 +15,18 @@ import hmac
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
 from entrepot.buyers import vault
-from entrepot.buyers.models import Buyer, BuyerIdentity
+from entrepot.buyers.models import Buyer, BuyerAddress, BuyerIdentity
+from entrepot.domain.china_divisions import Division
 from entrepot.domain.resident_id import (
     InvalidResidentId,
     mask_resident_id,
@@ -35,6 +42,7 @@ CONSENT_PURPOSE = (
 CONSENT_TEXT_VERSION = "2026-01"
 NAME_MIN, NAME_MAX = 2, 30
 ROTATE_BATCH = 500
+MAX_ADDRESSES = 20
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
@@ -53,6 +61,151 @@ class IdentityRefused(ValueError):
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class SignUpRefused(ValueError):
+    """The login is taken (found only now, by the database: a concurrent sign-up won)."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AddressBookFull(ValueError):
+    """The buyer has MAX_ADDRESSES addresses already."""
+
+
+@dataclass(frozen=True)
+class AddressFields:
+    """A checked address: the division from china_divisions, the phone normalized."""
+
+    recipient: str
+    phone: str
+    division: Division
+    street: str
+    postcode: str = ""
+
+
+@sensitive_variables("password")
+def buyer_sign_up(
+    *, phone: str = "", email: str = "", password: str, display_name: str, country: str = "CN"
+) -> Buyer:
+    """Create the login and the buyer profile for a checked mobile number or e-mail address.
+
+    The username is the login itself (e-mail addresses in lower case, as sellers'), so the
+    unique username decides between two sign-ups racing for the same login.
+    """
+    email = email.strip().lower()
+    login = phone or email
+    try:
+        with transaction.atomic():
+            user = get_user_model().objects.create_user(
+                username=login, email=email, password=password
+            )
+            buyer = Buyer.objects.create(
+                user=user, display_name=display_name.strip(), country=country, phone=phone
+            )
+    except IntegrityError:
+        raise SignUpRefused(_taken_message(phone=phone), field="login") from None
+    logger.info("buyer %s signed up with %s", buyer.pk, "phone" if phone else "email")
+    return buyer
+
+
+def _taken_message(*, phone: str) -> str:
+    if phone:
+        return _("An account with this mobile number exists: log in instead.")
+    return _("An account with this e-mail address exists: log in instead.")
+
+
+@transaction.atomic
+def address_add(*, buyer: Buyer, fields: AddressFields, make_default: bool = False) -> BuyerAddress:
+    """Add an address to the book; the first one becomes the default."""
+    _lock(buyer)
+    count = BuyerAddress.objects.filter(buyer=buyer).count()
+    if count >= MAX_ADDRESSES:
+        raise AddressBookFull(
+            _("Your address book is full: at most %(max)d addresses. Delete one first.")
+            % {"max": MAX_ADDRESSES}
+        )
+    address = BuyerAddress(buyer=buyer)
+    _assign(address, fields)
+    if make_default or count == 0:
+        BuyerAddress.objects.filter(buyer=buyer, is_default=True).update(is_default=False)
+        address.is_default = True
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_update(
+    *, address: BuyerAddress, fields: AddressFields, make_default: bool = False
+) -> BuyerAddress:
+    _lock(address.buyer)
+    _assign(address, fields)
+    if make_default and not address.is_default:
+        BuyerAddress.objects.filter(buyer_id=address.buyer_id, is_default=True).update(
+            is_default=False
+        )
+        address.is_default = True
+    address.save()
+    return address
+
+
+@transaction.atomic
+def address_set_default(*, address: BuyerAddress) -> BuyerAddress:
+    _lock(address.buyer)
+    BuyerAddress.objects.filter(buyer_id=address.buyer_id, is_default=True).exclude(
+        pk=address.pk
+    ).update(is_default=False)
+    address.is_default = True
+    address.save(update_fields=["is_default"])
+    return address
+
+
+@transaction.atomic
+def address_delete(*, address: BuyerAddress) -> None:
+    """Delete an address; when it was the default, the most recently changed one takes over."""
+    _lock(address.buyer)
+    was_default = address.is_default
+    buyer_id = address.buyer_id
+    address.delete()
+    if was_default:
+        heir = BuyerAddress.objects.filter(buyer_id=buyer_id).order_by("-updated_at", "-id")
+        pk = heir.values_list("pk", flat=True).first()
+        if pk is not None:
+            BuyerAddress.objects.filter(pk=pk).update(is_default=True)
+
+
+def address_remember(*, buyer: Buyer, fields: AddressFields) -> BuyerAddress | None:
+    """Keep an address typed at checkout in the book, unless it is there already or the
+    book is full (the order goes ahead either way); the saved or found address."""
+    division = fields.division
+    same = BuyerAddress.objects.filter(
+        buyer=buyer, recipient=fields.recipient, phone=fields.phone,
+        province=division.province, city=division.city, district=division.district,
+        street=fields.street,
+    ).first()  # fmt: skip
+    if same is not None:
+        return same
+    try:
+        return address_add(buyer=buyer, fields=fields)
+    except AddressBookFull:
+        return None
+
+
+def _lock(buyer: Buyer) -> None:
+    """Serialise address-book writes of one buyer (one default, the size limit)."""
+    list(Buyer.objects.select_for_update().filter(pk=buyer.pk).values_list("pk", flat=True))
+
+
+def _assign(address: BuyerAddress, fields: AddressFields) -> None:
+    address.recipient = fields.recipient.strip()
+    address.phone = fields.phone
+    address.province = fields.division.province
+    address.city = fields.division.city
+    address.district = fields.division.district
+    address.street = fields.street.strip()
+    address.postcode = fields.postcode.strip()
 
 
 @sensitive_variables("id_number", "resident")  # kept out of error reports

@@ -1,4 +1,5 @@
-"""Buyer pages of the account area: Chinese first, like the storefront.
+"""Buyer pages of the account area: sign-up, the account page, real-name verification.
+Chinese first, like the storefront. (The address book is in address_views.)
 
 The real-name page never puts the clear resident ID number into a page: the field is
 rendered empty, also after an error, and the number appears only masked.
@@ -10,19 +11,24 @@ from functools import wraps
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from entrepot.buyers import services
+from entrepot.buyers import selectors, services
+from entrepot.buyers.forms import LoginForm, SignUpForm
 from entrepot.buyers.models import Buyer, BuyerIdentity
 from entrepot.domain.resident_id import LENGTH, mask_resident_id, normalize_resident_id
 
@@ -120,3 +126,58 @@ def _verify(request: HttpRequest, buyer: Buyer, form: IdentityForm) -> bool:
         % {"name": identity.name, "masked": identity.id_number_masked},
     )
     return True
+
+
+# Django's login view (CSRF, sensitive POST parameters, safe `next`) with a form that
+# takes a mobile number or an e-mail address
+log_in = LoginView.as_view(authentication_form=LoginForm)
+
+
+def safe_next(request: HttpRequest) -> str:
+    """The `next` of the request when it stays on this site, else ""."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if allowed else ""
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """Open a buyer account with a mobile number or an e-mail address, then log in."""
+    next_url = safe_next(request)
+    if request.user.is_authenticated:
+        return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+    form = SignUpForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            buyer = services.buyer_sign_up(
+                phone=form.phone, email=form.email, password=form.cleaned_data["password1"],
+                display_name=form.cleaned_data["display_name"],
+            )  # fmt: skip
+        except services.SignUpRefused as refusal:
+            form.add_error(refusal.field, str(refusal))
+        else:
+            login(request, buyer.user, backend=settings.AUTHENTICATION_BACKENDS[0])
+            messages.success(
+                request,
+                _("Welcome, %(name)s: your account is ready.") % {"name": buyer.display_name},
+            )
+            return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@require_safe
+@buyer_required
+def account(request: HttpRequest, buyer: Buyer) -> HttpResponse:
+    """The account page: links to orders, addresses and the real-name verification."""
+    return render(
+        request,
+        "buyers/account.html",
+        {"buyer": buyer, "summary": selectors.account_summary(buyer),
+         "phone": buyer.phone,
+         "email": request.user.email},
+    )  # fmt: skip

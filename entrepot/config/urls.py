@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from entrepot.buyers import views as buyer_views
 from entrepot.catalog import media_views
 from entrepot.config.api import api
 from entrepot.config.health import healthz
@@ -13,15 +14,20 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", buyer_views.log_in, name="login"),
+    path("accounts/signup/", buyer_views.sign_up, name="signup"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("media/<path:path>", media_views.media, name="media"),
     path("payments/", include("entrepot.payments.urls")),
     path("account/", include("entrepot.buyers.urls")),
     path("seller/import/", include("entrepot.catalogimport.urls")),
     path("seller/api-tokens/", include("entrepot.sellerapi.urls")),
+    path("seller/analytics/", include("entrepot.analytics.seller_urls")),
     path("seller/", include("entrepot.sellercentral.urls")),
+    path("backoffice/dashboard/", include("entrepot.analytics.urls")),
+    path("backoffice/operations/", include("entrepot.analytics.operations_urls")),
     path("backoffice/admin/", admin.site.urls),
     path("backoffice/", include("entrepot.backoffice.urls")),
+    path("search/", include("entrepot.search.urls")),
     path("", include("entrepot.storefront.urls")),
 ]

@@ -93,6 +93,17 @@ def _price(rng: random.Random, low: Decimal, high: Decimal) -> Decimal:
     return Decimal(cents // 100) + rng.choice((Decimal("0.99"), Decimal("0.49"), Decimal("0")))
 
 
+# One listing in ENGLISH_ONLY_EVERY has no Chinese yet (a seller who has not had it
+# translated), besides the templates that have none at all: cross-lingual search is
+# what lets a Chinese shopper find them. Decided by the id, not the random stream, so
+# the rest of the marketplace stays as it was.
+ENGLISH_ONLY_EVERY = 10
+
+
+def english_only(product_id: int) -> bool:
+    return product_id % ENGLISH_ONLY_EVERY == 7
+
+
 def product_rows(
     rng: random.Random,
     *,
@@ -140,15 +151,16 @@ def product_rows(
                 "position": position,
             }
         )
+    chinese = bool(template.noun_zh) and not english_only(product_id)
     product = {
         "id": product_id,
         "seller_id": seller["id"],
         "category_id": category_id,
         "brand": brand,
         "title_en": f"{brand} {template.noun_en}",
-        "title_zh": f"【{origin_zh}直邮】{brand} {template.noun_zh}",
+        "title_zh": f"【{origin_zh}直邮】{brand} {template.noun_zh}" if chinese else "",
         "description_en": template.description_en.format(**fields_en),
-        "description_zh": template.description_zh.format(**fields_zh),
+        "description_zh": template.description_zh.format(**fields_zh) if chinese else "",
         "hs_code": template.hs_code,
         "origin_country": country,
         "weight_grams": weight,
@@ -156,7 +168,7 @@ def product_rows(
         "net_content_unit": "",
         "status": status,
         "moderation_note": "",
-        "translation_status": "reviewed",
+        "translation_status": "reviewed" if chinese else "missing",
         "price_amount": min(v["price_amount"] for v in variants),
         "currency": seller["currency"],
         "created_at": created,
@@ -187,6 +199,7 @@ def buyer_row(rng: random.Random, buyer_id: int, user_id: int, joined: datetime)
         "country": country,
         "province": province,
         "city": city,
+        "phone": "",
         "created_at": joined,
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -30,7 +31,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             email=data["email"], password=data["password"], business_name=data["business_name"],
             country=data["country"], currency=data["currency"],
         )  # fmt: skip
-        login(request, seller.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, seller.user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(request, _("Welcome! Tell us about your business to get verified."))
         return redirect("sellercentral:onboarding")
     return render(request, "sellercentral/signup.html", {"form": form})

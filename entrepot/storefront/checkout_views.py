@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from entrepot.buyers.forms import (
+    MobileField,
+    city_field,
+    clean_address_line,
+    clean_division,
+    district_field,
+    province_field,
+)
 from entrepot.buyers.models import Buyer
+from entrepot.buyers.selectors import address_book
+from entrepot.buyers.services import AddressFields, address_remember
 from entrepot.catalog.models import Product, ProductVariant
 from entrepot.domain.money import Money
 from entrepot.orders.checkout import Address, CartLine, CheckoutRefused, checkout_place
 from entrepot.orders.models import Checkout, Order
 from entrepot.orders.payment_flow import checkout_reference
 from entrepot.payments.services import payment_create
-from entrepot.pricing.landed_cost import quote_context_on
 from entrepot.storefront.cart import cart_add, cart_clear, cart_lines, cart_persist, cart_set
-from entrepot.storefront.selectors import landed
+from entrepot.storefront.cart_json import cart_json
+from entrepot.storefront.cart_totals import cart_summary
+from entrepot.storefront.cross_origin import is_cross_site
 
 
 def _buyer(request: HttpRequest) -> Buyer:
@@ -35,8 +45,11 @@ def _buyer(request: HttpRequest) -> Buyer:
         raise PermissionDenied(_("This account has no buyer profile.")) from None
 
 
+@csrf_exempt  # the product page is cached for everybody: the origin is checked instead
 @require_POST
 def cart_add_view(request: HttpRequest) -> HttpResponse:
+    if is_cross_site(request):
+        return HttpResponseForbidden(_("Add to the cart from this shop's own pages."))
     try:
         variant_id = int(request.POST["variant"])
         quantity = int(request.POST.get("quantity", "1"))
@@ -50,57 +63,143 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
     return cart_persist(request, redirect("storefront:cart"))
 
 
+def _cart_buyer(request: HttpRequest) -> Buyer | None:
+    return getattr(request.user, "buyer", None) if request.user.is_authenticated else None
+
+
+def _set_quantities(request: HttpRequest) -> None:
+    """Apply the form's qty-<variant> fields (0 removes the line; junk is ignored)."""
+    for key, value in request.POST.items():
+        number = key.removeprefix("qty-")
+        if (
+            key.startswith("qty-") and number.isdecimal() and len(number) < 19
+            and value.strip().isdecimal()
+        ):  # fmt: skip
+            cart_set(request, int(number), int(value))
+
+
 @require_http_methods(["GET", "POST"])
 def cart_view(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        for key, value in request.POST.items():
-            if key.startswith("qty-") and value.strip().isdigit():
-                cart_set(request, int(key.removeprefix("qty-")), int(value))
+    if request.method == "POST":  # the form without JavaScript
+        _set_quantities(request)
         return cart_persist(request, redirect("storefront:cart"))
-    lines = cart_lines(request)
-    variants = (
-        ProductVariant.objects.filter(pk__in=lines, product__status=Product.Status.PUBLISHED)
-        .select_related("product__seller")
-        .order_by("product__seller_id", "id")
-    )
-    context = quote_context_on(timezone.now().date())
-    groups: dict = defaultdict(list)
-    total = Money.zero("CNY")
-    for variant in variants:
-        quantity = lines[variant.pk]
-        price = landed(context, sku=variant.sku, product=variant.product, price=variant.price)
-        line_total = price.display * quantity
-        total += line_total
-        groups[variant.product.seller].append((variant, quantity, price, line_total))
-    buyer = getattr(request.user, "buyer", None) if request.user.is_authenticated else None
-    return render(
+    buyer = _cart_buyer(request)
+    summary = cart_summary(cart_lines(request), buyer=buyer, now=timezone.now())
+    response = render(
         request,
         "storefront/cart.html",
-        {"groups": dict(groups), "total": total, "empty": not lines,
-         "address_form": AddressForm(initial=_address_initial(buyer))},
-    )  # fmt: skip
+        {"summary": summary, "address_form": AddressForm(initial=_address_initial(buyer))},
+    )
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@require_POST
+def cart_update_view(request: HttpRequest) -> JsonResponse:
+    """The cart page's script: new quantities in, the new totals and notices out (JSON).
+    CSRF-protected like any form post; the page's own form carries the token."""
+    _set_quantities(request)
+    summary = cart_summary(cart_lines(request), buyer=_cart_buyer(request), now=timezone.now())
+    response = JsonResponse(cart_json(request, summary))
+    response["Cache-Control"] = "no-store"
+    return cart_persist(request, response)
+
+
+NEW_ADDRESS = "new"
 
 
 class AddressForm(forms.Form):
-    consignee_name = forms.CharField(label=_lazy("Consignee"), max_length=60)
-    consignee_phone = forms.RegexField(
-        label=_lazy("Mobile phone"), regex=r"^\+?[0-9][0-9 -]{6,18}$", max_length=20,
-        error_messages={"invalid": _lazy("Enter a phone number, e.g. 13800138000.")},
+    """The checkout's delivery step: an address of the buyer's book (the default one
+    preselected) or a new address, which is then kept in the book.
+
+    The book comes in `initial["address_book"]` (see _address_initial), so the cart page
+    and the checkout build the form alike. A new address is the province, city and
+    district chosen plus the street in consignee_address, or the whole address on one
+    line in consignee_address, starting with province, city and district
+    (浙江省杭州市西湖区文三路100号).
+    """
+
+    saved_address = forms.ChoiceField(
+        label=_lazy("Deliver to"), required=False,
+        # the page's form style stretches inputs to the full width; not the radio buttons
+        widget=forms.RadioSelect(attrs={"style": "width:auto"}),
     )  # fmt: skip
+    consignee_name = forms.CharField(label=_lazy("Consignee"), max_length=60, required=False)
+    consignee_phone = MobileField(label=_lazy("Mobile phone"), required=False)
+    province = province_field(required=False)
+    city = city_field(required=False)
+    district = district_field(required=False)
     consignee_address = forms.CharField(
-        label=_lazy("Delivery address (province, city, district, street, number)"),
-        max_length=300, min_length=6,
+        label=_lazy("Street, building and number"), max_length=300, required=False,
+        help_text=_lazy("Or the whole address on one line, starting with the province, city "
+                        "and district."),
     )  # fmt: skip
+
+    NEW_ADDRESS_FIELDS = ("consignee_name", "consignee_phone", "province", "city", "district")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.book = {str(a.pk): a for a in self.initial.get("address_book") or ()}
+        if not self.book:
+            del self.fields["saved_address"]
+            return
+        self.fields["saved_address"].choices = [
+            *((pk, f"{a.recipient} {a.phone} {a.address_line}") for pk, a in self.book.items()),
+            (NEW_ADDRESS, _("A new address, below (kept in your address book)")),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if "saved_address" in self.errors:
+            return data
+        choice = data.get("saved_address") or NEW_ADDRESS
+        if choice != NEW_ADDRESS:
+            for name in self.NEW_ADDRESS_FIELDS:  # not used: a slip there is no error
+                self.errors.pop(name, None)
+            if (data.get("consignee_address") or "").strip():
+                self.add_error("saved_address", _(
+                    "You chose a saved address and also typed a new one: choose “A new "
+                    "address” to use what you typed, or clear the street."))  # fmt: skip
+            data["saved"] = self.book[choice]
+            return data
+        for name in ("consignee_name", "consignee_phone", "consignee_address"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, self.fields[name].error_messages["required"])
+        clean_address_line(self, street_field="consignee_address")
+        data["division"] = clean_division(self)
+        return data
+
+    def delivery(self) -> tuple[Address, AddressFields | None]:
+        """The order's consignee, and the new address to keep (None for a saved one)."""
+        data = self.cleaned_data
+        if "saved" in data:
+            saved = data["saved"]
+            return Address(name=saved.recipient, phone=saved.phone,
+                           address=saved.address_line), None  # fmt: skip
+        fields = AddressFields(
+            recipient=data["consignee_name"].strip(), phone=data["consignee_phone"],
+            division=data["division"], street=data["consignee_address"],
+        )  # fmt: skip
+        address = fields.division.address_line(fields.street)
+        return Address(name=fields.recipient, phone=fields.phone, address=address), fields
 
 
 def _address_initial(buyer: Buyer | None) -> dict:
+    """The delivery step's starting point: the buyer's address book with the default
+    address chosen, and the consignee's name and phone for a new address."""
     if buyer is None:
         return {}
+    book = address_book(buyer)
     identity = getattr(buyer, "identity", None)
-    return {
+    initial = {
+        "address_book": book,
         "consignee_name": identity.name if identity else buyer.display_name,
-        "consignee_address": f"{buyer.province}{buyer.city}",
+        "consignee_phone": buyer.phone,
     }
+    if book:
+        default = next((a for a in book if a.is_default), book[0])
+        initial["saved_address"] = str(default.pk)
+    return initial
 
 
 @require_POST
@@ -111,16 +210,17 @@ def checkout_view(request: HttpRequest) -> HttpResponse:
     if buyer.country == "CN" and not hasattr(buyer, "identity"):
         messages.info(request, _("China's customs need your real name first (once)."))
         return redirect(f"{reverse('buyers:identity')}?next={reverse('storefront:cart')}")
-    form = AddressForm(request.POST)
+    form = AddressForm(request.POST, initial=_address_initial(buyer))
     if not form.is_valid():
         for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}")
+                messages.error(request, f"{label}: {error}" if label else error)
         return redirect("storefront:cart")
-    address = Address(
-        name=form.cleaned_data["consignee_name"], phone=form.cleaned_data["consignee_phone"],
-        address=form.cleaned_data["consignee_address"],
-    )  # fmt: skip
+    address, new = form.delivery()
+    if new is not None:
+        # kept before the order is placed: a refused checkout keeps it preselected
+        address_remember(buyer=buyer, fields=new)
     try:
         checkout = checkout_place(
             buyer=buyer, lines=lines, actor=request.user.get_username(), address=address
