@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "entrepot.catalogimport",
     "entrepot.translation",
     "entrepot.sellerapi",
+    "entrepot.analytics",
+    "entrepot.search",
     "entrepot.storefront",
     "entrepot.sellercentral",
     "entrepot.backoffice",
@@ -94,15 +96,19 @@ SQLITE_OPTIONS = {
     ),
 }
 
+# Django's SQLite backend whose write transactions queue on a file lock (see its module)
+SQLITE_ENGINE = "entrepot.config.sqlite_queue"
+
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": SQLITE_PATH,
             "OPTIONS": dict(SQLITE_OPTIONS),
             "TEST": {"NAME": DATA_DIR / "test-entrepot.sqlite3"},
@@ -161,6 +167,7 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # flash messages travel in a signed cookie: "Added to your cart" must not write a row
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+AUTHENTICATION_BACKENDS = ["entrepot.buyers.backends.PhoneOrEmailBackend"]  # phone or e-mail
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "storefront:home"
 LOGOUT_REDIRECT_URL = "storefront:home"
