@@ -139,6 +139,20 @@ class AddressForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # buyers outside mainland China give their address as they write it at home, and
+        # any phone number in international form; China's divisions do not apply to them
+        self.abroad = self.initial.get("country", "CN") != "CN"
+        if self.abroad:
+            for name in ("province", "city", "district"):
+                del self.fields[name]
+            self.fields["consignee_phone"] = forms.RegexField(
+                label=_lazy("Phone"), regex=r"^\+?[0-9 ()-]{7,20}$", required=False,
+                error_messages={"invalid": _lazy(
+                    "Give a phone number of 7 to 20 digits, e.g. +1 614 555 0100.")},
+            )  # fmt: skip
+            self.fields["consignee_address"].label = _lazy("Delivery address")
+            self.fields["consignee_address"].help_text = _lazy(
+                "Street and number, city, postcode, as you would write it at home.")
         self.book = {str(a.pk): a for a in self.initial.get("address_book") or ()}
         if not self.book:
             del self.fields["saved_address"]
@@ -165,6 +179,11 @@ class AddressForm(forms.Form):
         for name in ("consignee_name", "consignee_phone", "consignee_address"):
             if not data.get(name) and name not in self.errors:
                 self.add_error(name, self.fields[name].error_messages["required"])
+        if self.abroad:
+            if len((data.get("consignee_address") or "").strip()) < 8:
+                self.add_error("consignee_address", _(
+                    "Give the whole delivery address: street and number, city, postcode."))
+            return data
         clean_address_line(self, street_field="consignee_address")
         data["division"] = clean_division(self)
         return data
@@ -176,6 +195,9 @@ class AddressForm(forms.Form):
             saved = data["saved"]
             return Address(name=saved.recipient, phone=saved.phone,
                            address=saved.address_line), None  # fmt: skip
+        if self.abroad:  # kept on the order only: the address book holds Chinese addresses
+            return Address(name=data["consignee_name"].strip(), phone=data["consignee_phone"],
+                           address=data["consignee_address"].strip()), None  # fmt: skip
         fields = AddressFields(
             recipient=data["consignee_name"].strip(), phone=data["consignee_phone"],
             division=data["division"], street=data["consignee_address"],
@@ -189,9 +211,10 @@ def _address_initial(buyer: Buyer | None) -> dict:
     address chosen, and the consignee's name and phone for a new address."""
     if buyer is None:
         return {}
-    book = address_book(buyer)
+    book = address_book(buyer) if buyer.country == "CN" else []
     identity = getattr(buyer, "identity", None)
     initial = {
+        "country": buyer.country,
         "address_book": book,
         "consignee_name": identity.name if identity else buyer.display_name,
         "consignee_phone": buyer.phone,

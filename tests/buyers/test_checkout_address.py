@@ -133,3 +133,29 @@ def test_a_slip_in_the_unused_new_address_fields_does_not_block_a_saved_address(
                                             "consignee_phone": "12"})  # fmt: skip
     assert response.status_code == 302
     assert Checkout.objects.get().consignee_address == mine.address_line
+
+
+def test_a_buyer_outside_china_checks_out_with_the_address_written_as_at_home(client):
+    factories.rates()
+    positive_list_load_sample()
+    variant = _variant(factories.seller(verification_status="approved"))
+    buyer = factories.buyer(country="US", display_name="Mary Jones", province="OH",
+                            city="Columbus")  # fmt: skip
+    client.force_login(buyer.user)
+    client.post(reverse("storefront:cart_add"), {"variant": variant.id})
+    cart = client.get(reverse("storefront:cart")).content.decode()
+    assert 'name="province"' not in cart  # no Chinese divisions to choose from
+    refused = client.post(reverse("storefront:checkout"), {
+        "consignee_name": "Mary Jones", "consignee_phone": "call me",
+        "consignee_address": "12 Oak St, Columbus OH 43004",
+    }, follow=True).content.decode()  # fmt: skip
+    assert "+1 614 555 0100" in refused and not Checkout.objects.exists()
+    placed = client.post(reverse("storefront:checkout"), {
+        "consignee_name": "Mary Jones", "consignee_phone": "+1 614 555 0100",
+        "consignee_address": "12 Oak St, Columbus OH 43004",
+    })  # fmt: skip
+    assert placed.status_code == 302, placed
+    checkout = Checkout.objects.get()
+    assert checkout.consignee_address == "12 Oak St, Columbus OH 43004"
+    assert checkout.consignee_phone == "+1 614 555 0100"
+    assert not buyer.addresses.exists()
