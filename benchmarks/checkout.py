@@ -99,6 +99,25 @@ def address_name(buyer) -> str:
     return identity.name if identity else buyer.display_name
 
 
+def saved_address(buyer) -> int | str:
+    """A returning buyer's delivery address: in China, the default of the address book
+    (its id, which the checkout form preselects); elsewhere, typed as at home."""
+    from entrepot.buyers.services import AddressFields, address_add
+    from entrepot.domain.china_divisions import check_division, find_province
+
+    if buyer.country != "CN":
+        return f"1 Main Street, {buyer.city} {buyer.province}"
+    province = find_province(buyer.province)
+    city = province.city(buyer.city) if province else None
+    if city is None:
+        raise SystemExit(f"seeded buyer {buyer.pk}: {buyer.province}{buyer.city} is not known")
+    district = city.districts[0] if city.districts else "城区"
+    division = check_division(province=province.name, city=city.name, district=district)
+    fields = AddressFields(recipient=address_name(buyer), phone="13800138000",
+                           division=division, street="文三路1号")  # fmt: skip
+    return address_add(buyer=buyer, fields=fields).pk
+
+
 def setup_main(args: argparse.Namespace) -> int:
     """Identities, the benchmark's buyers and variants, stock; JSON on stdout."""
     import django
@@ -137,13 +156,16 @@ def setup_main(args: argparse.Namespace) -> int:
     )
     rng.shuffle(candidates)
 
+    refusals: dict[str, str] = {}
+
     def dry_run(buyer, variant) -> Decimal | None:
         try:
             with transaction.atomic():
                 checkout = checkout_place(buyer=buyer, lines=[CartLine(variant.pk, 1)])
                 transaction.set_rollback(True)
                 return checkout.total_amount
-        except CheckoutRefused:
+        except CheckoutRefused as exc:
+            refusals[buyer.country] = str(exc)
             return None
 
     # what a one-unit checkout costs in CN, for the cheapest variants
@@ -155,15 +177,17 @@ def setup_main(args: argparse.Namespace) -> int:
             cn_total[variant.pk] = total
     by_id = {v.pk: v for v in candidates}
     cheapest = sorted(cn_total, key=cn_total.get)
-    # destinations where checkout_place fails outright (not a refusal) sit the run out
+    # destinations where checkout_place fails or refuses the cheapest variant sit the run out
     excluded: dict[str, str] = {}
     one_per_country = {}
     for buyer in buyers:
         if buyer.country in one_per_country or buyer.country in excluded:
             continue
         try:
-            dry_run(buyer, by_id[cheapest[0]])
-            one_per_country[buyer.country] = buyer
+            if dry_run(buyer, by_id[cheapest[0]]) is None:  # no rule pack for it, say
+                excluded[buyer.country] = f"CheckoutRefused: {refusals[buyer.country]}"[:100]
+            else:
+                one_per_country[buyer.country] = buyer
         except Exception as exc:  # reported
             excluded[buyer.country] = f"{type(exc).__name__}: {exc}"[:100]
     rng.shuffle(buyers)
@@ -187,8 +211,7 @@ def setup_main(args: argparse.Namespace) -> int:
             stock_set(variant=variant, warehouse=stock.warehouse, quantity=STOCK)
     totals = [cn_total[v.pk] for v in variants]
     json.dump({
-        "buyers": [[b.user.get_username(), address_name(b), f"{b.province}{b.city} 1号"]
-                   for b in chosen],
+        "buyers": [[b.user.get_username(), address_name(b), saved_address(b)] for b in chosen],
         "countries": dict(Counter(b.country for b in chosen)),
         "identities": len(used),
         "excluded": {c: [sum(b.country == c for b in buyers), why] for c, why in excluded.items()},
@@ -348,8 +371,12 @@ def client(number, port, usernames, variants, seconds, ready, start, out) -> Non
         for username, name, address in usernames:
             browser = Browser(port)
             browser.login(username)
-            browser.address = {"consignee_name": name, "consignee_address": address,
-                               "consignee_phone": f"138{rng.randrange(10**8):08d}"}  # fmt: skip
+            if isinstance(address, int):  # the default of the buyer's address book
+                browser.address = {"saved_address": str(address)}
+            else:
+                phone = f"+1 614 555 {rng.randrange(10**4):04d}"
+                browser.address = {"consignee_name": name, "consignee_address": address,
+                                   "consignee_phone": phone}  # fmt: skip
             buyers.append(browser)
         wallet = Browser(port, cookies=False)
         cycle(buyers[0], wallet, [variants[0][0]], {step: [] for step in STEPS})  # warm-up
