@@ -39,3 +39,29 @@ class AreaLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def language_switch(request, code: str):
+    """GET /i18n/switch/<code>/?next=/p/42/ — remember the chosen language in Django's
+    language cookie and go back. A link, not a form: the page header then carries no
+    CSRF token, so anonymous pages can be cached publicly. The worst a forged link can do
+    is switch someone's language, which the same link switches back."""
+    from django.http import HttpResponseNotFound, HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    supported = {c for c, _name in settings.LANGUAGES}
+    if code not in supported:
+        return HttpResponseNotFound(f"unknown language {code!r}; choose one of {sorted(supported)}")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH, samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )  # fmt: skip
+    response["Cache-Control"] = "no-store"
+    return response

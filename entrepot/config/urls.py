@@ -6,6 +6,7 @@ from entrepot.buyers import views as buyer_views
 from entrepot.catalog import media_views
 from entrepot.config.api import api
 from entrepot.config.health import healthz
+from entrepot.config.locale import language_switch
 
 admin.site.site_header = "Entrepôt back office"
 admin.site.site_title = "Entrepôt"
@@ -13,6 +14,7 @@ admin.site.site_title = "Entrepôt"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
+    path("i18n/switch/<str:code>/", language_switch, name="language_switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", buyer_views.log_in, name="login"),
     path("accounts/signup/", buyer_views.sign_up, name="signup"),

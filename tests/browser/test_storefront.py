@@ -32,7 +32,7 @@ def test_home_page_shows_a_chinese_title_and_a_cny_price(live_server, page, shop
 
 def test_language_switch_shows_english(live_server, page, shop):
     page.goto(live_server.url + "/")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.wait_for_load_state()
     assert page.get_by_text(shop.title_en).first.is_visible()
     # CLDR English writes the yuan as CN¥ to tell it from the yen
