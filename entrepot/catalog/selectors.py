@@ -58,7 +58,8 @@ def _published() -> QuerySet[Product]:
     return Product.objects.filter(status=Product.Status.PUBLISHED)
 
 
-def _cards_query(queryset: QuerySet[Product], *, before: int | None, limit: int) -> QuerySet:
+def cards_query(queryset: QuerySet[Product], *, before: int | None, limit: int) -> QuerySet:
+    """Card rows of `queryset`, newest first, keyset-paged below `before`."""
     if before is not None:
         queryset = queryset.filter(id__lt=before)
     return (
@@ -70,7 +71,7 @@ def _cards_query(queryset: QuerySet[Product], *, before: int | None, limit: int)
 
 
 def _keyset_page(queryset: QuerySet[Product], *, before: int | None, limit: int) -> Page:
-    rows = list(_cards_query(queryset, before=before, limit=limit + 1))
+    rows = list(cards_query(queryset, before=before, limit=limit + 1))
     has_more = len(rows) > limit
     rows = rows[:limit]
     return Page(items=rows, next_before=rows[-1].id if has_more else None)
@@ -89,7 +90,7 @@ def published_cards_query(
     *, category: Category | None = None, seller: Seller | None = None, limit: int = 24
 ) -> QuerySet[Product]:
     """The storefront's listing query (card columns, newest first), for EXPLAIN checks."""
-    return _cards_query(_published_in(category=category, seller=seller), before=None, limit=limit)
+    return cards_query(_published_in(category=category, seller=seller), before=None, limit=limit)
 
 
 def published_products(

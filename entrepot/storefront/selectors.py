@@ -11,7 +11,7 @@ from django.utils import translation
 
 from entrepot.catalog import selectors as catalog
 from entrepot.catalog.models import Category, Product
-from entrepot.catalog.selectors import CARD_FIELDS, FIRST_IMAGE, Page
+from entrepot.catalog.selectors import Page, cards_query
 from entrepot.domain.fx import RateTable
 from entrepot.domain.landed_cost.model import Quote
 from entrepot.domain.money import Money
@@ -109,15 +109,7 @@ def category_cards_query(
     *, category: Category, filters: Filters, rates: RateTable, before: int | None, limit: int
 ) -> QuerySet[Product]:
     """Card rows of `category` that pass `filters`, newest first (also for EXPLAIN checks)."""
-    queryset = apply(published_in(category), filters, rates)
-    if before is not None:
-        queryset = queryset.filter(id__lt=before)
-    return (
-        queryset.select_related("seller")
-        .only(*CARD_FIELDS)
-        .prefetch_related(FIRST_IMAGE)
-        .order_by("-id")[:limit]
-    )
+    return cards_query(apply(published_in(category), filters, rates), before=before, limit=limit)
 
 
 def category_page(
