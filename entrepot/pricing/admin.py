@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from entrepot.pricing.models import ExchangeRate, PositiveListLine
+from entrepot.pricing.models import ExchangeRate, PositiveListLine, RateChange
 
 
 @admin.register(ExchangeRate)
@@ -24,3 +24,20 @@ class PositiveListLineAdmin(admin.ModelAdmin):
     )
     list_filter = ("edition", "bonded_only")
     search_fields = ("tariff_number", "description_zh")
+
+
+@admin.register(RateChange)
+class RateChangeAdmin(admin.ModelAdmin):
+    """The audit of rate writes: read only."""
+
+    list_display = ("changed_at", "actor", "source", "rows", "first_day", "last_day")
+    list_filter = ("actor",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -73,3 +73,24 @@ class PositiveListLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tariff_number} {self.description_zh} ({self.edition})"
+
+
+class RateChange(models.Model):
+    """Who stored exchange rates, when, how and which: the audit of every rate write
+    (imports, refreshes, the bundled default and rates set by hand through the service)."""
+
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    actor = models.CharField(_("by"), max_length=150, help_text=_("a username, or 'system'"))
+    source = models.CharField(_("source"), max_length=40)
+    rows = models.PositiveIntegerField(_("rates stored"))
+    first_day = models.DateField(_("first day"), null=True, blank=True)
+    last_day = models.DateField(_("last day"), null=True, blank=True)
+    currencies = models.CharField(_("currencies"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("exchange-rate change")
+        verbose_name_plural = _("exchange-rate changes")
+        indexes = [models.Index(fields=["-changed_at"], name="ratechange_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.actor}: {self.rows} rates ({self.source})"

@@ -16,7 +16,7 @@ from django.db import transaction
 from entrepot.domain.ecb import MAX_FILE_BYTES, EcbFormatError, parse_ecb_file
 from entrepot.domain.exceptions import UnknownCurrency
 from entrepot.domain.money import check_currency, to_decimal
-from entrepot.pricing.models import ExchangeRate
+from entrepot.pricing.models import ExchangeRate, RateChange
 from entrepot.pricing.selectors import RATES_GENERATION_KEY
 
 # One INSERT per batch: small enough for SQLite's variable limit and PostgreSQL's
@@ -77,11 +77,17 @@ def _batches(
 
 
 def _store_days(
-    *, by_day: Mapping[date, Mapping[str, Decimal]], source: str, skipped: frozenset[str]
+    *,
+    by_day: Mapping[date, Mapping[str, Decimal]],
+    source: str,
+    skipped: frozenset[str],
+    actor: str = "system",
 ) -> RatesImportReport:
-    """Upsert already-checked rates, one row per (currency, day), in one transaction."""
+    """Upsert already-checked rates, one row per (currency, day), in one transaction,
+    with the audit record of who stored them."""
     source = _fit_source(source)
     rows = 0
+    days = [day for day, per_eur in by_day.items() if per_eur]
     with transaction.atomic():
         # Built batch by batch so that the full history never exists as 220,000 model
         # instances at once. Keys are unique per batch (by_day is a mapping of
@@ -95,8 +101,12 @@ def _store_days(
                 update_fields=["rate_per_eur", "source"],
             )
             rows += len(batch)
+        currencies = sorted({c for per_eur in by_day.values() for c in per_eur})
+        RateChange.objects.create(
+            actor=actor[:150], source=source, rows=rows, first_day=min(days, default=None),
+            last_day=max(days, default=None), currencies=" ".join(currencies)[:300],
+        )  # fmt: skip
         transaction.on_commit(_invalidate_rate_tables)
-    days = [day for day, per_eur in by_day.items() if per_eur]
     return RatesImportReport(
         days=len(days),
         rows=rows,
@@ -121,7 +131,9 @@ def _known_rates(per_eur: Mapping[str, Decimal], skipped: set[str]) -> dict[str,
     return known
 
 
-def rates_store(*, effective_date: date, per_eur: dict[str, Decimal], source: str) -> int:
+def rates_store(
+    *, effective_date: date, per_eur: dict[str, Decimal], source: str, actor: str = "system"
+) -> int:
     """Store one day's euro reference rates, replacing that day's existing rows."""
     rates: dict[str, Decimal] = {}
     for currency, rate in sorted(per_eur.items()):
@@ -136,11 +148,15 @@ def rates_store(*, effective_date: date, per_eur: dict[str, Decimal], source: st
                 f"rate for {currency} on {effective_date} must be positive, got {value}"
             )
         rates[currency] = value
-    report = _store_days(by_day={effective_date: rates}, source=source, skipped=frozenset())
+    report = _store_days(
+        by_day={effective_date: rates}, source=source, skipped=frozenset(), actor=actor
+    )
     return report.rows
 
 
-def rates_import(*, data: bytes, name: str, source: str) -> RatesImportReport:
+def rates_import(
+    *, data: bytes, name: str, source: str, actor: str = "system"
+) -> RatesImportReport:
     """Store every day of an ECB rate file (CSV, XML or the history zip) in one transaction.
 
     Existing rows for the same currency and day are replaced, so importing a file
@@ -158,7 +174,7 @@ def rates_import(*, data: bytes, name: str, source: str) -> RatesImportReport:
     if not any(by_day.values()):
         detail = f" (skipped unknown currencies {', '.join(sorted(skipped))})" if skipped else ""
         raise EcbFormatError(f"{name} holds no exchange rates to import{detail}")
-    return _store_days(by_day=by_day, source=source, skipped=frozenset(skipped))
+    return _store_days(by_day=by_day, source=source, skipped=frozenset(skipped), actor=actor)
 
 
 def rates_load_bundled() -> tuple[date, int]:
