@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "entrepot.buyers",
     "entrepot.orders",
     "entrepot.logistics",
+    "entrepot.customs",
     "entrepot.payments",
     "entrepot.ledger",
     "entrepot.catalogimport",

@@ -28,6 +28,7 @@ from entrepot.buyers.selectors import address_book
 from entrepot.buyers.services import AddressFields, address_remember
 from entrepot.catalog.models import Product, ProductVariant
 from entrepot.domain.money import Money
+from entrepot.logistics.selectors import tracking_of
 from entrepot.orders.checkout import Address, CartLine, CheckoutRefused, checkout_place
 from entrepot.orders.models import Checkout, Order
 from entrepot.orders.payment_flow import checkout_reference
@@ -298,8 +299,10 @@ def orders_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def order_view(request: HttpRequest, number: str) -> HttpResponse:
     order = get_object_or_404(
-        Order.objects.select_related("seller").prefetch_related("lines", "events"),
+        Order.objects.select_related("seller", "shipment").prefetch_related("lines", "events"),
         number=number,
         buyer=_buyer(request),
     )
-    return render(request, "storefront/order.html", {"order": order})
+    return render(
+        request, "storefront/order.html", {"order": order, "tracking": tracking_of(order)}
+    )
