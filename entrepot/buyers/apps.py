@@ -6,3 +6,7 @@ class BuyersConfig(AppConfig):
     name = "entrepot.buyers"
     label = "buyers"
     verbose_name = _("Buyers")
+
+    def ready(self) -> None:
+        # the header's roles are remembered in the session at login
+        from entrepot.config import auth  # noqa: F401

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.views.decorators.debug import sensitive_variables
 
 from entrepot.buyers.selectors import user_for_login
-from entrepot.config.auth import UserWithProfilesBackend
 
 
-class PhoneOrEmailBackend(UserWithProfilesBackend):
-    """Django's ModelBackend (permissions included; the user loaded with its profiles on
-    each request, see UserWithProfilesBackend), finding the account by a buyer's
+class PhoneOrEmailBackend(ModelBackend):
+    """Django's ModelBackend (permissions included), finding the account by a buyer's
     mainland mobile number in any spelling (+86, spaces), by an e-mail address in any
     case, or by the username as before.
 

@@ -6,23 +6,15 @@ from django.utils.functional import SimpleLazyObject
 
 
 def account_roles(request) -> dict:
-    """Whether the logged-in user has a buyer or a seller profile: one query, and only on
-    pages that ask (the header does), instead of one query per reverse relation."""
+    """Whether the logged-in user has a buyer or a seller profile, for the header: kept
+    in the session at login (entrepot.config.auth), and only on pages that ask."""
 
     def roles() -> dict:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return {"buyer": False, "seller": False}
-        from django.contrib.auth import get_user_model
+        from entrepot.config.auth import session_roles
 
-        from entrepot.config.auth import profiles_loaded
-
-        if profiles_loaded(user):
-            return {"buyer": hasattr(user, "buyer"), "seller": hasattr(user, "seller")}
-        row = (
-            get_user_model().objects.filter(pk=user.pk).values("buyer__id", "seller__id").first()
-            or {}
-        )
-        return {"buyer": bool(row.get("buyer__id")), "seller": bool(row.get("seller__id"))}
+        return session_roles(request)
 
     return {"roles": SimpleLazyObject(roles)}
