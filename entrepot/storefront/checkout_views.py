@@ -263,20 +263,24 @@ def checkout_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The locked quote, per seller, until it expires; Pay sends the buyer to the wallet."""
     buyer = _buyer(request)
     checkout = get_object_or_404(Checkout, pk=pk, buyer=buyer)
-    orders = checkout.orders.select_related("seller")
-    # the lines are shown, never needed to pay
-    orders = list(orders.prefetch_related("lines") if request.method == "GET" else orders)
+    if request.method == "POST":  # Pay: only the orders' states matter, not the orders
+        states = set(checkout.orders.values_list("status", flat=True))
+        if checkout.expires_at >= timezone.now() and states == {Order.Status.PLACED}:
+            return _pay(buyer, checkout)
+        messages.error(request, _("This quote has expired or is paid: check out again."))
+    orders = list(checkout.orders.select_related("seller").prefetch_related("lines"))
     expired = checkout.expires_at < timezone.now() or any(
         o.status != Order.Status.PLACED for o in orders
     )
-    if request.method == "GET" or expired:
-        if request.method == "POST":
-            messages.error(request, _("This quote has expired or is paid: check out again."))
-        return render(
-            request,
-            "storefront/checkout_review.html",
-            {"checkout": checkout, "orders": orders, "expired": expired},
-        )
+    return render(
+        request,
+        "storefront/checkout_review.html",
+        {"checkout": checkout, "orders": orders, "expired": expired},
+    )
+
+
+def _pay(buyer: Buyer, checkout: Checkout) -> HttpResponse:
+    """Register the payment with the wallet and send the buyer there."""
     identity = getattr(buyer, "identity", None)
     payment = payment_create(
         reference=checkout_reference(checkout),
