@@ -13,6 +13,7 @@ from django.db import transaction
 
 from entrepot.catalog.models import Category, Product, ProductVariant
 from entrepot.domain.money import Money
+from entrepot.search.services import index_products
 from entrepot.sellers.models import Seller
 
 
@@ -145,6 +146,7 @@ def listing_update(*, product: Product, data: ListingInput) -> Product:
         product.translation_status = _translation_status(data)
     product.save()
     _sync_variants(product, seller, data)
+    index_products(ids=[product.pk])
     _draft_missing_chinese(product)
     return product
 
@@ -167,6 +169,7 @@ def listing_publish(*, product: Product) -> Product:
         raise ListingNotReady(blocking)
     product.status = Product.Status.PUBLISHED
     product.save(update_fields=["status", "updated_at"])
+    index_products(ids=[product.pk])
     return product
 
 
@@ -174,6 +177,7 @@ def _back_to_draft(product: Product, *, from_status: str) -> Product:
     if product.status == from_status:
         product.status = Product.Status.DRAFT
         product.save(update_fields=["status", "updated_at"])
+        index_products(ids=[product.pk])
     return product
 
 
@@ -196,4 +200,5 @@ def listing_suspend(*, product: Product, reason: str) -> Product:
     product.status = Product.Status.SUSPENDED
     product.moderation_note = reason.strip()
     product.save(update_fields=["status", "moderation_note", "updated_at"])
+    index_products(ids=[product.pk])
     return product

@@ -5,6 +5,7 @@ from ninja.errors import ValidationError
 
 from entrepot.catalog.api import router as catalog_router
 from entrepot.pricing.api import router as landed_cost_router
+from entrepot.search.api import router as search_router
 from entrepot.sellerapi.api import router as seller_router
 
 api = NinjaAPI(
@@ -15,6 +16,7 @@ api = NinjaAPI(
 )
 api.add_router("/catalog", catalog_router)
 api.add_router("/v1", landed_cost_router)
+api.add_router("/v1", search_router)
 api.add_router("/v1/seller", seller_router)
 
 # ninja puts the parameter kind and name in front of the field path

@@ -245,6 +245,15 @@ class _Seeder:
                     )
                 )
         stocks.flush()
+        self.index_for_search(product_id, product_id + count - 1)
+
+    def index_for_search(self, first_id: int, last_id: int) -> None:
+        """Search documents and embeddings of the new products, set-based: each distinct
+        string analysed once, each distinct embedding text embedded once."""
+        from entrepot.search.services import index_all
+
+        report = index_all(first_id=first_id, last_id=last_id)
+        self._count("search documents", report.indexed)
 
     def _own_warehouses(self) -> dict[int, int]:
         """The own warehouse of every seller in play, created in bulk where missing."""
@@ -461,6 +470,11 @@ def seed(
         LedgerTransaction,
         LedgerEntry,
     )
+    if orders:
+        # seeded orders carry no events for the analytics refresh: count them once here
+        from entrepot.analytics.services import analytics_rebuild
+
+        seeder._count("analytics rollups", analytics_rebuild().rows)
     seeder.bar.total = seeder.bar.n  # the estimate was approximate; end the bar at 100%
     seeder.bar.refresh()
     seeder.bar.close()

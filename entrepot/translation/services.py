@@ -20,6 +20,7 @@ from django.db.models.functions import Abs
 from django.utils.translation import gettext_lazy as _lazy
 
 from entrepot.catalog.models import Product
+from entrepot.search.services import index_products
 from entrepot.translation.machine import (
     FAKE_MARKER,
     MachineTranslationError,
@@ -248,6 +249,7 @@ def translation_draft(*, product: Product) -> str:
                 update_fields.append(field)
         product.translation_status = status
         product.save(update_fields=update_fields)
+        index_products(ids=[product.pk])
     return status
 
 
@@ -317,6 +319,7 @@ def translation_review(
         product.save(
             update_fields=["title_zh", "description_zh", "translation_status", "updated_at"]
         )
+        index_products(ids=[product.pk])
         memory_record(
             text_en=product.title_en,
             text_zh=title_zh,
