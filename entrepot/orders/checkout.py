@@ -37,6 +37,12 @@ from entrepot.pricing.landed_cost import quote_context_on
 
 CNY = "CNY"
 MODE = "9610"  # checkout quotes and places direct-mail orders
+# what placing an order reads of a variant and its product (the quote, the order lines)
+VARIANT_FIELDS = (
+    "sku", "price_amount", "currency", "stock", "weight_grams",
+    "product__seller_id", "product__title_en", "product__title_zh", "product__hs_code",
+    "product__origin_country", "product__status", "product__category_id",
+)  # fmt: skip
 
 
 class CheckoutRefused(Exception):
@@ -160,13 +166,10 @@ def checkout_place(
         raise CheckoutRefused([m.QuoteError(m.INVALID_INPUT, "the cart is empty", "lines")])
     # Reads first, outside the transaction: on SQLite the write lock is taken at BEGIN,
     # and every other writer waits for as long as this transaction is open.
-    variants = {
-        v.id: v
-        for v in ProductVariant.objects.select_related("product__seller").filter(
-            pk__in=[line.variant_id for line in lines],
-            product__status=Product.Status.PUBLISHED,
-        )
-    }
+    wanted = ProductVariant.objects.filter(
+        pk__in=[line.variant_id for line in lines], product__status=Product.Status.PUBLISHED
+    )
+    variants = {v.id: v for v in wanted.select_related("product").only(*VARIANT_FIELDS)}
     missing = [line.variant_id for line in lines if line.variant_id not in variants]
     if missing:
         raise CheckoutRefused([m.QuoteError(
