@@ -1,6 +1,7 @@
 """The order lifecycle as an explicit state machine.
 
     placed -> paid -> declared -> cleared -> shipped -> delivered -> completed
+    placed -> paid -> shipped -> ...          (no customs declaration: outside China)
     placed -> cancelled                       (unpaid: nothing to give back)
     paid | declared -> refunded               (cancelled after payment, or customs refused)
     delivered | completed -> returned -> refunded
@@ -36,7 +37,8 @@ EVENTS: dict[str, Event] = {
         Event("pay", frozenset({PLACED}), PAID),
         Event("declare", frozenset({PAID}), DECLARED),
         Event("clear", frozenset({DECLARED}), CLEARED),
-        Event("ship", frozenset({CLEARED}), SHIPPED),
+        # from paid only where no declaration is needed: logistics checks the corridor
+        Event("ship", frozenset({PAID, CLEARED}), SHIPPED),
         Event("deliver", frozenset({SHIPPED}), DELIVERED),
         Event("complete", frozenset({DELIVERED}), COMPLETED),
         Event("cancel", frozenset({PLACED}), CANCELLED),

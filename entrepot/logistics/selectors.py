@@ -118,9 +118,11 @@ def seller_shipping(seller) -> SellerShipping:
     open_orders = ("paid", "declared", "cleared")
     booked = list(mine.filter(status=Shipment.Status.BOOKED, order__status__in=open_orders)[:300])
     direct = [s for s in booked if s.mode == "9610"]
+    from entrepot.logistics.shipments import ready_to_ship
+
     return SellerShipping(
-        to_ship=[s for s in direct if s.order.status == "cleared"],
-        waiting=[s for s in direct if s.order.status != "cleared"],
+        to_ship=[s for s in direct if s.order.status == ready_to_ship(s.order)],
+        waiting=[s for s in direct if s.order.status != ready_to_ship(s.order)],
         on_the_way=list(mine.filter(status=Shipment.Status.SHIPPED).order_by("-shipped_at")[:100]),
         overdue=[s for s in direct if s.overdue_at is not None],
         bonded=[s for s in booked if s.mode == "1210"],

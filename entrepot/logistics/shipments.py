@@ -67,6 +67,31 @@ def _parcel(shipment: Shipment, net: Decimal) -> Parcel:
                   gross_weight_kg=net + conf.packing_kg_per_parcel())  # fmt: skip
 
 
+# China's cross-border retail import declares every order before it ships; an order to
+# anywhere else ships once paid (its import formalities are the carrier's, at the border)
+DECLARED_DESTINATIONS = frozenset({"CN"})
+
+
+def ready_to_ship(order: Order) -> str:
+    """The order state in which the seller may hand the parcel over."""
+    if order.destination_country in DECLARED_DESTINATIONS:
+        return Order.Status.CLEARED
+    return Order.Status.PAID
+
+
+def shipments_book_undeclared(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Book a shipment for paid orders that need no customs declaration (outside China),
+    so the seller sees them to ship; the customs sweep books China's."""
+    orders = list(
+        Order.objects.filter(status=Order.Status.PAID, shipment__isnull=True)
+        .exclude(destination_country__in=DECLARED_DESTINATIONS)
+        .order_by("id")[:limit]
+    )
+    if orders:
+        shipments_book(orders=orders, now=now)
+    return len(orders)
+
+
 def shipment_book(*, order: Order, now: datetime | None = None, carrier: str = "") -> Shipment:
     """The order's shipment, booked with a waybill number on first call (then returned as
     it is): one parcel, its weight the goods' plus packing."""
@@ -135,7 +160,7 @@ def shipment_ship(
     shipment = Shipment.objects.select_for_update().select_related("order").get(pk=shipment.pk)
     if shipment.status != Shipment.Status.BOOKED:
         raise ShipRefused(_("This order has already been shipped."))
-    if shipment.order.status != Order.Status.CLEARED:
+    if shipment.order.status != ready_to_ship(shipment.order):
         raise ShipRefused(_("Customs have not cleared this order yet: ship it once it is "
                             "cleared. Its customs status is on this page."))  # fmt: skip
     chosen = carrier_for(carrier or shipment.carrier)

@@ -8,7 +8,11 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
 from entrepot.logistics.bonded import bonded_orders_dispatch
-from entrepot.logistics.shipments import carrier_events_poll, shipments_flag_overdue
+from entrepot.logistics.shipments import (
+    carrier_events_poll,
+    shipments_book_undeclared,
+    shipments_flag_overdue,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,3 +42,12 @@ def shipping_deadlines() -> int:
     if flagged:
         logger.info("flagged %d orders not shipped in time", flagged)
     return flagged
+
+
+@db_periodic_task(crontab(minute="*"))
+def undeclared_shipments() -> int:
+    """Every minute: book shipments of paid orders that need no customs declaration."""
+    booked = shipments_book_undeclared()
+    if booked:
+        logger.info("booked shipments for %d orders shipping outside China", booked)
+    return booked

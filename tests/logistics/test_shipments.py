@@ -136,3 +136,21 @@ def test_a_buyer_cannot_confirm_an_order_not_shipped():
     order = cleared_order()
     with pytest.raises(ConfirmRefused):
         order_receipt_confirm(order=order, actor="buyer")
+
+
+def test_an_order_shipping_outside_china_ships_once_paid_without_a_declaration():
+    from entrepot.customs.models import Declaration
+    from entrepot.customs.services import declarations_sweep
+    from entrepot.logistics.shipments import shipments_book_undeclared
+    from tests import factories
+
+    order = paid_order(buyer=factories.buyer(country="US", display_name="Mary Jones",
+                                             province="OH", city="Columbus"))  # fmt: skip
+    declarations_sweep()
+    assert not Declaration.objects.filter(order=order).exists()  # not China: nothing to declare
+    assert shipments_book_undeclared() == 1
+    assert shipments_book_undeclared() == 0  # booked once
+    order.refresh_from_db()
+    shipment_ship(shipment=order.shipment, actor="seller")
+    order.refresh_from_db()
+    assert order.status == "shipped"
