@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
+
 from entrepot.buyers.models import BuyerIdentity
 from entrepot.domain.money import Money
 from entrepot.ledger.services import Capture, post_payments_captured
@@ -37,6 +39,7 @@ def _payer_is_buyer(payment, checkout_id: int) -> bool:
     return verified is None or paid_with == verified
 
 
+@transaction.atomic(savepoint=False)  # the payment's own transaction, when there is one
 def checkout_paid(*, payment) -> list[Order]:
     """Mark the checkout's placed orders paid and post each one's capture to the ledger.
 

