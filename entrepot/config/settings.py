@@ -133,7 +133,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's default of 300 entries per process is smaller than the storefront's working
+    # set (a product page's body fragment and its whole public page, per product): at 300
+    # the hot product pages were evicted and re-rendered (benchmarks/storefront_http.py)
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("ENTREPOT_CACHE_ENTRIES", 20_000)},
+        }
+    }
 
 # --- background work ----------------------------------------------------------------
 # huey runs the periodic jobs (the daily ECB rate refresh) in `entrepot worker`

@@ -20,6 +20,11 @@ positive-list generations — so a 304 costs one indexed query and no template. 
 a hash of the body: the CSRF token is masked differently in every response. It is weak
 (``W/``) for the same reason, and it expires after ETAG_LIFETIME so that what the
 versions do not see (a seller's story, a category's name) is not kept forever.
+
+A public page (what any anonymous visitor without a cookie of ours gets) is also kept
+whole in the cache for PAGE_SECONDS under its ETag: a visitor without a copy then gets
+the bytes a render would give, for the price of a 304 (the ETag says the page has not
+changed; it is what a shared cache would serve under ``public, max-age=60`` anyway).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from entrepot.storefront.cart import COOKIE as CART_COOKIE
 PUBLIC = "public, max-age=60"
 PRIVATE = "private, no-cache"
 ETAG_LIFETIME = 300  # seconds
+PAGE_SECONDS = 60  # a whole public page, by its ETag: as long as a shared cache keeps it
 
 
 def pricing_generations() -> tuple:
@@ -118,8 +124,18 @@ def conditional_page(
     if not_modified is not None:
         not_modified["ETag"] = etag
         return _finish(request, not_modified, cache_control(request))
+    shared = cache_control(request) == PUBLIC  # anonymous, no cart, no CSRF cookie
+    page_key = f"storefront:page:{etag[3:-1]}"
+    if shared and (stored := cache.get(page_key)) is not None:
+        content, content_type = stored
+        response = HttpResponse(content, content_type=content_type)
+        response["ETag"] = etag
+        return _finish(request, response, PUBLIC)
     response = render()
     if response.status_code != 200:
         return response
     response["ETag"] = page_etag(request, parts)  # with the CSRF secret the page used
-    return _finish(request, response, cache_control(request, response))
+    control = cache_control(request, response)
+    if shared and control == PUBLIC and response["ETag"] == etag and not response.streaming:
+        cache.set(page_key, (response.content, response["Content-Type"]), PAGE_SECONDS)
+    return _finish(request, response, control)
