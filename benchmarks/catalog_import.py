@@ -15,9 +15,10 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
+
+from harness import run_measurement
 
 BAD_SHARE = 20  # one row in 20 is bad: 5%
 
@@ -151,17 +152,10 @@ def main() -> int:
         print(json.dumps(_measure(args.listings)))
         return 0
     with tempfile.TemporaryDirectory(prefix="entrepot-bench-import-") as data_dir:
-        done = subprocess.run(
-            [sys.executable, __file__, "--one", "--listings", str(args.listings)],
-            env={**os.environ, "ENTREPOT_DATA_DIR": data_dir},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    if done.returncode != 0:
-        print(done.stderr, file=sys.stderr)
-        return done.returncode
-    _print(json.loads(done.stdout.strip().splitlines()[-1]))
+        result = run_measurement(__file__, ["--one", "--listings", str(args.listings)], data_dir)
+    if isinstance(result, int):
+        return result
+    _print(result)
     return 0
 
 

@@ -10,10 +10,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+
+from harness import run_measurement
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 REPEAT = 60
@@ -130,18 +131,10 @@ def main() -> int:
     results = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"entrepot-bench-{size}-") as data_dir:
-            env = {**os.environ, "ENTREPOT_DATA_DIR": data_dir}
-            done = subprocess.run(
-                [sys.executable, __file__, "--one", str(size)],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if done.returncode != 0:
-                print(done.stderr, file=sys.stderr)
-                return done.returncode
-            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            result = run_measurement(__file__, ["--one", str(size)], data_dir)
+            if isinstance(result, int):
+                return result
+            results.append(result)
             print(
                 f"  {size:,} products: done in {results[-1]['seed_seconds']} s of seeding",
                 file=sys.stderr,

@@ -47,8 +47,6 @@ import os
 import random
 import re
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -63,6 +61,8 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import cpu_seconds, free_port, machine_busy_seconds, stop_server  # noqa: E402
 
 from entrepot.payments.gateway import SIGNATURE_HEADER, sign  # noqa: E402
 from entrepot.seeding.defaults import DEMO_PASSWORD  # noqa: E402
@@ -412,39 +412,6 @@ def client(number, port, usernames, variants, seconds, ready, start, out) -> Non
 # --- the run --------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cpu_seconds(pgid: int) -> tuple[float, float]:
-    """CPU time (user + system) so far of the live processes of process group `pgid`
-    (the server), and of the live processes named postgres, from /proc."""
-    server, postgres, tick = 0.0, 0.0, os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            comm, rest = (entry / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
-        except (OSError, ValueError):
-            continue
-        fields = rest.split()  # from the state on: pgrp is fields[2], utime and stime 11, 12
-        seconds = (int(fields[11]) + int(fields[12])) / tick
-        if int(fields[2]) == pgid:
-            server += seconds
-        elif comm == "postgres":
-            postgres += seconds
-    return server, postgres
-
-
-def _machine_busy_seconds() -> float:
-    """CPU time all processes of the machine spent busy so far, from /proc/stat."""
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle, iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
 def _run(cmd, env, what) -> str:
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
@@ -483,7 +450,7 @@ def bench(args: argparse.Namespace) -> int:
         if len(setup["buyers"]) < needed or not setup["variants"]:
             raise SystemExit("not enough buyers or checkout-able variants for the run")
 
-        port = _free_port()
+        port = free_port()
         log = Path(data_dir) / "server.log"
         with log.open("wb") as log_file:
             server = subprocess.Popen(
@@ -521,10 +488,10 @@ def bench(args: argparse.Namespace) -> int:
             problems = [m for m in (ready.get(timeout=300) for _ in procs) if m]
             for problem in problems:
                 print(problem, file=sys.stderr)
-            cpu_before, busy_before = _cpu_seconds(server.pid), _machine_busy_seconds()
+            cpu_before, busy_before = cpu_seconds(server.pid), machine_busy_seconds()
             start.set()
             results = [out.get(timeout=args.seconds + 120) for _ in procs]
-            cpu_after, busy = _cpu_seconds(server.pid), _machine_busy_seconds() - busy_before
+            cpu_after, busy = cpu_seconds(server.pid), machine_busy_seconds() - busy_before
             server_cpu, postgres_cpu = (a - b for a, b in zip(cpu_after, cpu_before, strict=True))
             for p in procs:
                 p.join(timeout=10)
@@ -532,14 +499,7 @@ def bench(args: argparse.Namespace) -> int:
             for p in procs:
                 if p.is_alive():
                     p.kill()
-            try:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=20)
-            except ProcessLookupError:
-                pass
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            stop_server(server)
         server_log = log.read_text(errors="replace")
         counts = json.loads(_run([*me, "--_verify"], env, "verify"))
         ledger = subprocess.run([*entrepot, "ledger", "check"], env=env, cwd=ROOT,

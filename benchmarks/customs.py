@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from harness import run_measurement  # noqa: E402
 
 
 def _resident_id(n: int) -> str:
@@ -201,16 +201,13 @@ def main() -> int:
         print(json.dumps(_measure(args.orders, args.buyers, args.domain_seconds)))
         return 0
     with tempfile.TemporaryDirectory(prefix="entrepot-bench-customs-") as data_dir:
-        done = subprocess.run(
-            [sys.executable, __file__, "--one", "--orders", str(args.orders), "--buyers",
-             str(args.buyers), "--domain-seconds", str(args.domain_seconds)],
-            env={**os.environ, "ENTREPOT_DATA_DIR": data_dir}, capture_output=True, text=True,
-            check=False, cwd=ROOT,
+        result = run_measurement(
+            __file__, ["--one", "--orders", str(args.orders), "--buyers", str(args.buyers),
+                       "--domain-seconds", str(args.domain_seconds)], data_dir, cwd=ROOT,
         )  # fmt: skip
-    if done.returncode != 0:
-        print(done.stderr, file=sys.stderr)
-        return done.returncode
-    _print(json.loads(done.stdout.strip().splitlines()[-1]))
+    if isinstance(result, int):
+        return result
+    _print(result)
     return 0
 
 

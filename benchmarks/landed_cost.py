@@ -16,7 +16,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness import free_port, stop_server  # noqa: E402
 
 from entrepot.domain.landed_cost.policies import quote  # noqa: E402
 from tests.domain.landed_cost_helpers import POSITIVE_LIST, RATES, item, request  # noqa: E402
@@ -89,14 +90,8 @@ def _client(port: int, seconds: float, out) -> None:
     out.put((latencies, errors))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def time_http(seconds: float, workers: int, clients: int) -> dict:
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="entrepot-bench-lc-") as data_dir:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
         env["ENTREPOT_DATA_DIR"] = data_dir
@@ -129,8 +124,7 @@ def time_http(seconds: float, workers: int, clients: int) -> dict:
             for p in procs:
                 p.join()
         finally:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=20)
+            stop_server(server)
     latencies = sorted(x for lat, _e in results for x in lat)
     errors = sum(e for _lat, e in results)
 

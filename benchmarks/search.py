@@ -25,10 +25,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+
+from harness import run_measurement
 
 DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 ROUNDS = 3
@@ -239,17 +240,10 @@ def main() -> int:
             os.makedirs(kept, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=f"entrepot-search-{size}-") as scratch:
             env = {**os.environ, "ENTREPOT_DATA_DIR": kept if args.data_dir else scratch}
-            done = subprocess.run(
-                [sys.executable, __file__, "--one", str(size)],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if done.returncode != 0:
-                print(done.stderr, file=sys.stderr)
-                return done.returncode
-            results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            result = run_measurement(__file__, ["--one", str(size)], env["ENTREPOT_DATA_DIR"])
+            if isinstance(result, int):
+                return result
+            results.append(result)
             print(f"  {size:,} products: {json.dumps(results[-1])}", file=sys.stderr)
     if results:
         _print_table(results)

@@ -44,8 +44,6 @@ import random
 import re
 import resource
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +51,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from harness import cpu_seconds, free_port, machine_busy_seconds, stop_server  # noqa: E402
+
 DEFAULT_SIZES = (10_000, 100_000)
 TARGET_PRODUCT_RPS = 500
 HOT_PRODUCTS = 200
@@ -128,26 +129,6 @@ def pick_main() -> int:
 # --- /proc ------------------------------------------------------------------------------
 
 
-def _group_cpu(pgid: int) -> float:
-    """CPU seconds (user + system) so far of the live processes of process group `pgid`."""
-    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == pgid:  # from the state on: pgrp is [2], utime, stime [11], [12]
-            total += (int(fields[11]) + int(fields[12])) / tick
-    return total
-
-
-def _machine_busy() -> float:
-    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
-
-
 def _group_memory(pgid: int) -> list[tuple[int, str, int, int]]:
     """(pid, role, VmRSS kB, VmHWM kB) of the server's processes: the gunicorn master
     (whose pid is the group's) and its workers."""
@@ -169,12 +150,6 @@ def _group_memory(pgid: int) -> list[tuple[int, str, int, int]]:
 
 
 # --- the runs ---------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(port: int, path: str) -> tuple[int, dict, int]:
@@ -257,7 +232,7 @@ def measure(args, size: int, data_dir: Path) -> dict:
          [str(cold_ids), "walk", threads], 0),
     ]  # fmt: skip
 
-    port = _free_port()
+    port = free_port()
     log = data_dir / "server-storefront-http.log"
     with log.open("wb") as log_file:
         server = subprocess.Popen(
@@ -290,22 +265,15 @@ def measure(args, size: int, data_dir: Path) -> dict:
             warm = args.warmup if warm is None else warm
             if warm:
                 _wrk(args, port, path, script, lua_args, warm)
-            cpu_before, busy_before = _group_cpu(server.pid), _machine_busy()
+            cpu_before, busy_before = cpu_seconds(server.pid)[0], machine_busy_seconds()
             result = _wrk(args, port, path, script, lua_args, args.seconds)
-            result["server_cpu"] = _group_cpu(server.pid) - cpu_before
-            result["busy"] = _machine_busy() - busy_before
+            result["server_cpu"] = cpu_seconds(server.pid)[0] - cpu_before
+            result["busy"] = machine_busy_seconds() - busy_before
             results[name] = result
             print(f"  {size:,} {name}: {result['rps']:,.0f} req/s", file=sys.stderr, flush=True)
         memory = _group_memory(server.pid)
     finally:
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        stop_server(server)
     errors = [line for line in log.read_text(errors="replace").splitlines() if "Traceback" in line]
     return {
         "size": size, "picked": picked, "seeded": seeded, "results": results,
