@@ -54,11 +54,10 @@ def orders_transition(
     if not locked:
         ids = [order.pk for order in orders]
         orders = list(Order.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    locked_orders = orders
     now = timezone.now()
     extra = {"pay": {"paid_at": now, "reserved_until": None}, "complete": {"completed_at": now}}
     by_state: dict[str, list[Order]] = {}
-    for order in locked_orders:
+    for order in orders:
         by_state.setdefault(order.status, []).append(order)
     events = []
     for status, group in by_state.items():
@@ -75,7 +74,7 @@ def orders_transition(
             for field, value in changes.items():
                 setattr(order, field, value)
     OrderEvent.objects.bulk_create(events)
-    return locked_orders
+    return orders
 
 
 def reservations_release_expired(*, now=None) -> int:
