@@ -33,7 +33,10 @@ def catalogue():
 def test_category_page_query_uses_the_category_index(catalogue):
     category, _seller = catalogue
     plan = _plan(selectors.published_cards_query(category=category))
-    assert "product_cat_status_idx" in plan, plan
+    # Both indexes lead with (category, status); which one PostgreSQL picks for a small
+    # category depends on its statistics, and either one avoids a scan of the table.
+    assert "product_cat_status_idx" in plan or "product_cat_origin_idx" in plan, plan
+    assert "Seq Scan on catalog_product" not in plan, plan
 
 
 def test_seller_shop_query_uses_the_seller_index(catalogue):
