@@ -42,13 +42,19 @@ from entrepot.customs.sources import (
 )
 from entrepot.domain.customs import ceb_xml, checks
 from entrepot.domain.customs import receipts as r
-from entrepot.domain.customs.build import CHINA_TIME, build_cancel, build_documents
+from entrepot.domain.customs.build import (
+    CHINA_TIME,
+    build_cancel,
+    build_documents,
+    build_return,
+)
 from entrepot.domain.customs.documents import ANSWERS
 from entrepot.domain.resident_id import mask_resident_id
 from entrepot.logistics.models import Shipment
 from entrepot.logistics.shipments import parcel_weight_correct, shipment_book, shipments_book
 from entrepot.orders.models import Order
 from entrepot.orders.services import order_transition
+from entrepot.reviews.services import seller_stats_on_customs
 
 logger = logging.getLogger(__name__)
 SYSTEM = "system:customs"
@@ -337,6 +343,7 @@ def _settle(declaration: Declaration, *, now: datetime) -> None:
     current = CustomsMessage.objects.filter(declaration=declaration, attempt=declaration.attempt)
     states = dict(current.values_list("message_type", "state"))
     cancel = states.pop("CEB623", None)
+    states.pop("CEB625", None)  # a return application after release does not unsettle it
     status = r.declaration_status(states, cancel)
     before = declaration.status
     if status == before:
@@ -356,6 +363,7 @@ def _settle(declaration: Declaration, *, now: datetime) -> None:
     declaration.save()
     _event(declaration, action="receipt", from_status=before, actor=f"customs:{declaration.port}",
            note=declaration.reason, now=now)  # fmt: skip
+    seller_stats_on_customs(order_id=declaration.order_id, before=before, after=status)
     _move_order(declaration, status)
 
 
@@ -450,6 +458,59 @@ def declaration_cancel(
         _event(locked, action="cancel", from_status=before, actor=actor, note=reason, now=now)
         port.submit([Outgoing("CEB623", message.guid, source.order_no, xml)], now=now)
         return locked
+
+
+class ReturnRefused(ValueError):
+    """No return application (CEB625) can be made for the declaration; the message says why."""
+
+
+@sensitive_variables("source")
+def declaration_return_apply(
+    *, declaration: Declaration, actor: str, reason: str, quantities: dict[int, int],
+    now: datetime | None = None, port: CustomsPort | None = None,
+) -> CustomsMessage:  # fmt: skip
+    """Apply to customs to return goods they released: a CEB625 naming the lines
+    (`quantities`: order line id -> units coming back), validated against the schema,
+    filed and sent through the port like a cancellation (CEB623). The declaration stays
+    cleared; the return is recorded as its event. The caller checks the window (rules
+    sheet §1 "Returns": within 30 days of release)."""
+    now = now or timezone.now()
+    port = port or port_for(declaration.port)
+    with transaction.atomic():
+        locked = Declaration.objects.select_for_update().get(pk=declaration.pk)
+        if locked.status != Declaration.Status.CLEARED:
+            raise ReturnRefused(
+                f"a {locked.status} declaration has no released goods to return: only a "
+                "cleared one does (before release, cancel it with a CEB623)"
+            )
+        records = records_load([locked.order_id])[locked.order_id]
+        source = source_of(locked, records)
+        positions = {line.pk: number for number, line in enumerate(records.lines, start=1)}
+        unknown = sorted(set(quantities) - set(positions))
+        if unknown:
+            raise ReturnRefused(f"order lines {unknown} are not on the declaration")
+        # one application per declared inventory list (customs number one return per
+        # list here); a second return of the same order is handled by the platform
+        if locked.messages.filter(message_type="CEB625", attempt=locked.attempt).exists():
+            raise ReturnRefused("a return application (CEB625) was already sent for this order")
+        sequence = 1
+        message = build_return(
+            source, attempt=locked.attempt, at=now, reason=reason, invt_no=locked.invt_no,
+            quantities={positions[pk]: qty for pk, qty in quantities.items()},
+            sequence=sequence,
+        )  # fmt: skip
+        xml = ceb_xml.render_valid(message)
+        filed = CustomsMessage.objects.create(
+            declaration=locked, attempt=locked.attempt, message_type="CEB625", guid=message.guid,
+            sha256=_sha256(xml), filed_xml=redact(xml, source.buyer_id_number).decode("utf-8"),
+            sent_at=now,
+        )  # fmt: skip
+        locked.updated_at = now
+        locked.save(update_fields=["updated_at"])
+        _event(locked, action="return", from_status=locked.status, actor=actor,
+               note=f"return application {sequence}: {reason}"[:1000], now=now)  # fmt: skip
+        port.submit([Outgoing("CEB625", message.guid, source.order_no, xml)], now=now)
+        return filed
 
 
 def _cancel_refusal(status: str) -> str:

@@ -132,7 +132,9 @@ class SimulatedPort:
         for order_no, by_type in _by_order(received).items():
             if "CEB623" in by_type:
                 self._cancel(by_type["CEB623"], now)
-            declared = {t: m for t, m in by_type.items() if t != "CEB623"}
+            if "CEB625" in by_type:
+                self._return(by_type["CEB625"])
+            declared = {t: m for t, m in by_type.items() if t not in ("CEB623", "CEB625")}
             if declared:
                 self._declare(order_no, declared, now)
 
@@ -259,6 +261,14 @@ class SimulatedPort:
             return_time=china_time(at, millis=True), return_info=info,
         )  # fmt: skip
         self._store(order_no, [_Answer(Message("CEB624", head), at)])
+
+    # --- return application ------------------------------------------------------------
+
+    def _return(self, application: Message) -> None:
+        """A return application (CEB625) of released goods: the simulator takes it and
+        gives the order's value back to the buyer's yearly quota at once (no receipt is
+        simulated: the platform tracks the return itself)."""
+        SimulatedPortQuota.objects.filter(order_no=application.head.order_no).delete()
 
     # --- receipts ------------------------------------------------------------------------
 

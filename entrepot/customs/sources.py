@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.db.models.functions import ExtractYear
 from django.views.decorators.debug import sensitive_variables
 
@@ -71,7 +71,10 @@ def _years(orders: list[Order]) -> dict[tuple[int, int], Decimal]:
         .annotate(year=ExtractYear("placed_at"))
         .filter(year__in=years)
         .values("buyer_id", "year")
-        .annotate(n=Sum("goods_amount") + Sum("shipping_amount"))
+        # less what partial refunds gave back (entrepot.aftersales): the quota counts
+        # only what the buyer kept
+        .annotate(n=Sum(F("goods_amount") + F("shipping_amount") - F("refunded_amount")
+                        + F("refunded_tax_amount")))
         .order_by()
     )  # fmt: skip
     return {(row["buyer_id"], row["year"]): Decimal(row["n"] or 0) for row in rows}
@@ -101,7 +104,7 @@ def records_load(order_ids: list[int]) -> dict[int, Records]:
     for order in orders:
         spent = years.get((order.buyer_id, order.placed_at.year), Decimal(0))
         if _counts_toward_quota(order):  # the others, not this order itself
-            spent -= order.goods_amount + order.shipping_amount
+            spent -= order.goods_amount + order.shipping_amount - order.refunded_goods_amount
         shipment = shipments.get(order.pk)
         records[order.pk] = Records(
             order=order, lines=sorted(lines[order.pk], key=lambda line: line.pk),

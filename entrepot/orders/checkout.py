@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from entrepot.buyers.models import Buyer
@@ -74,7 +74,8 @@ def year_to_date_cny(buyer: Buyer, *, now: datetime) -> Money:
             buyer=buyer, currency=CNY, placed_at__gte=start, status__in=COUNTS_TOWARD_QUOTA
         )
         .exclude(origin_country="CN")
-        .aggregate(n=Sum("total_amount"))["n"]
+        # a partial refund (entrepot.aftersales) gives its part of the quota back
+        .aggregate(n=Sum(F("total_amount") - F("refunded_amount")))["n"]
     )
     return Money(total or 0, CNY)
 

@@ -33,6 +33,10 @@ class Order(models.Model):
     shipping_amount = models.DecimalField(_("shipping"), **MONEY)
     tax_amount = models.DecimalField(_("import taxes"), **MONEY)
     total_amount = models.DecimalField(_("total"), **MONEY)
+    # what went back to the buyer (entrepot.aftersales refunds): all of it, and the part
+    # that was import tax; the annual CBEC quota and the escrow count only the rest
+    refunded_amount = models.DecimalField(_("refunded"), default=0, **MONEY)
+    refunded_tax_amount = models.DecimalField(_("refunded import taxes"), default=0, **MONEY)
     # one checkout (one payment) may make several orders, one per seller
     checkout = models.ForeignKey(
         "orders.Checkout", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
@@ -62,6 +66,11 @@ class Order(models.Model):
     @property
     def is_cross_border(self) -> bool:
         return self.origin_country != self.destination_country
+
+    @property
+    def refunded_goods_amount(self):
+        """Goods and shipping refunded so far (the refunds less their import tax)."""
+        return self.refunded_amount - self.refunded_tax_amount
 
 
 class OrderLine(models.Model):

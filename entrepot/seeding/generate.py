@@ -352,6 +352,8 @@ def order_rows(
         "shipping_amount": shipping.amount,
         "tax_amount": tax.amount,
         "total_amount": (goods + shipping + tax).rounded().amount,
+        "refunded_amount": Decimal(0),  # seeded history has no refunds (entrepot.aftersales)
+        "refunded_tax_amount": Decimal(0),
         "checkout_id": None,
         "mode": "9610" if cross_border_cn else "",
         "payer_mismatch": False,

@@ -24,6 +24,8 @@ from entrepot.domain.customs.documents import (
     InventoryHead,
     InventoryItem,
     InvtCancel,
+    InvtRefundHead,
+    InvtRefundItem,
     LogisticsHead,
     Message,
     OrderHead,
@@ -183,6 +185,54 @@ def build_cancel(
     transfer = BaseTransfer(cop_code=source.agent.code, cop_name=source.agent.name,
                             dxp_mode="DXP", dxp_id=source.transfer_id, note="")  # fmt: skip
     return Message("CEB623", head, transfer=transfer)
+
+
+def build_return(
+    source: DeclarationSource, *, attempt: int, at: datetime, reason: str,
+    quantities: dict[int, int], invt_no: str = "", sequence: int = 1,
+) -> Message:  # fmt: skip
+    """CEB625: apply to return goods customs released (the inventory list of `attempt`).
+
+    `quantities` maps a line's number in the declaration (gnum, 1-based, the order of
+    `source.lines`) to the units coming back; `sequence` tells one order's return
+    applications apart (a second return of other lines gets its own guid).
+    Rules sheet §1 "Returns": applied for within 30 days of release, goods back within
+    45 days; the caller checks the dates, this only builds the message.
+    """
+    unknown = sorted(set(quantities) - set(range(1, len(source.lines) + 1)))
+    if unknown or not quantities:
+        raise ValueError(
+            f"a return names lines {unknown or 'none'}; the declaration has lines "
+            f"1 to {len(source.lines)}"
+        )
+    shipment = source.shipment
+    head = InvtRefundHead(
+        guid=message_guid(source.order_no, attempt, f"CEB625:{sequence}"),
+        app_type=codes.APP_NEW, app_time=china_time(at), app_status=codes.APP_DECLARED,
+        customs_code=source.customs_code, order_no=source.order_no,
+        ebp_code=source.ebp.code, ebp_name=source.ebp.name,
+        ebc_code=source.ebc.code, ebc_name=source.ebc.name,
+        logistics_code=shipment.logistics.code if shipment else "",
+        logistics_no=shipment.logistics_no if shipment else "",
+        cop_no=cop_no(source.order_no, attempt), invt_no=invt_no,
+        buyer_id_type=codes.ID_CARD, buyer_id_number=source.buyer_id_number,
+        buyer_name=source.buyer_name, buyer_telephone=source.buyer_phone,
+        reason=(reason or "return")[:500], note="",
+    )  # fmt: skip
+    items = tuple(
+        InvtRefundItem(
+            gnum=gnum,
+            item_no=source.lines[gnum - 1].sku,
+            item_name=source.lines[gnum - 1].name,
+            qty=quantity,
+            unit=codes.UNIT_PIECE,
+            note="",
+        )
+        for gnum, quantity in sorted(quantities.items())
+    )
+    transfer = BaseTransfer(cop_code=source.agent.code, cop_name=source.agent.name,
+                            dxp_mode="DXP", dxp_id=source.transfer_id, note="")  # fmt: skip
+    return Message("CEB625", head, items, transfer)
 
 
 def _order_head(source: DeclarationSource, guid: str, envelope: dict, currency: str) -> OrderHead:

@@ -270,6 +270,46 @@ class InvtCancel:
     buyer_telephone: str = f(TEXT30)
 
 
+# --- CEB625 return application (退货申请单) of goods released ------------------------------
+# The rules sheet (shared/domain/cross-border-rules.md §1, "Returns"): applied for within
+# 30 days of release, goods back in the zone within 45 days. Head and list follow the
+# inventory list's fields that identify the goods; quantities are what comes back.
+
+
+@dataclass(frozen=True)
+class InvtRefundHead:
+    guid: str = f(GUID)
+    app_type: str = f(APP_TYPE)
+    app_time: str = f(TIME14)
+    app_status: str = f(APP_STATUS)
+    customs_code: str = f(CUSTOMS)
+    order_no: str = f(TEXT60)
+    ebp_code: str = f(TEXT20)
+    ebp_name: str = f(TEXT200)
+    ebc_code: str = f(TEXT20)
+    ebc_name: str = f(TEXT200)
+    logistics_code: str = f(TEXT20, optional=True)
+    logistics_no: str = f(TEXT60, optional=True)
+    cop_no: str = f(TEXT30)
+    invt_no: str = f(TEXT30, optional=True)
+    buyer_id_type: str = f(ID_TYPE)
+    buyer_id_number: str = f(TEXT60)
+    buyer_name: str = f(TEXT60)
+    buyer_telephone: str = f(TEXT30)
+    reason: str = f(TEXT500)
+    note: str = f(TEXT500, optional=True)
+
+
+@dataclass(frozen=True)
+class InvtRefundItem:
+    gnum: int = f(COUNT)
+    item_no: str = f(TEXT30)
+    item_name: str = f(TEXT255)
+    qty: int = f(COUNT)
+    unit: str = f(CODE3)
+    note: str = f(TEXT500, optional=True)
+
+
 # --- receipts: CEB312 / 412 / 512 / 622, and 624 for a cancellation ----------------------
 # `guid` is the guid of the message answered; returnTime orders the receipts of one message.
 
@@ -364,6 +404,8 @@ SHAPES: dict[str, Shape] = {
     "CEB621": Shape("CEB621Message", "Inventory", "InventoryHead", InventoryHead, "InventoryList",
                     InventoryItem),  # fmt: skip
     "CEB623": Shape("CEB623Message", "InvtCancel", None, InvtCancel),
+    "CEB625": Shape("CEB625Message", "InvtRefund", "InvtRefundHead", InvtRefundHead,
+                    "InvtRefundList", InvtRefundItem),  # fmt: skip
     "CEB312": Shape("CEB312Message", "OrderReturn", None, OrderReturn, transfer=False),
     "CEB412": Shape("CEB412Message", "PaymentReturn", None, PaymentReturn, transfer=False),
     "CEB512": Shape("CEB512Message", "LogisticsReturn", None, LogisticsReturn, transfer=False),
