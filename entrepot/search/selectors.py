@@ -117,6 +117,8 @@ class _Candidate:
     price_cny: Decimal | None
     age: int  # rank by listing time: higher is newer
     embedding_id: int | None
+    boost: float = 0.0  # ranking.service_boost of the seller's stored service score
+    rating: float = ranking.RATING_PRIOR  # ranking.smoothed_rating of the product
 
 
 class _Vocabulary:
@@ -204,9 +206,15 @@ def _rows(sql: str, ids: Collection[int]) -> list[tuple]:
 
 
 def _candidates(ids: Collection[int]) -> dict[int, _Candidate]:
+    # the seller's service score and the product's rating are stored counters
+    # (entrepot.reviews), joined here so that they cost no query of their own
     rows = _rows(
-        "SELECT product_id, category_id, seller_id, origin_country, price_amount, currency, "
-        "listed_at, embedding_id FROM search_document WHERE product_id IN ({ids})",
+        "SELECT d.product_id, d.category_id, d.seller_id, d.origin_country, d.price_amount, "
+        "d.currency, d.listed_at, d.embedding_id, s.score, r.ratings_count, r.ratings_sum "
+        "FROM search_document d "
+        "LEFT JOIN reviews_sellerstats s ON s.seller_id = d.seller_id "
+        "LEFT JOIN reviews_productrating r ON r.product_id = d.product_id "
+        "WHERE d.product_id IN ({ids})",
         ids,
     )
     rates = _rates_to_cny({row[5] for row in rows})
@@ -214,10 +222,16 @@ def _candidates(ids: Collection[int]) -> dict[int, _Candidate]:
     # PostgreSQL) instead of parsing a thousand timestamps
     age = {pid: n for n, pid in enumerate(r[0] for r in sorted(rows, key=lambda r: r[6]))}
     found = {}
-    for pid, category_id, seller_id, origin, amount, currency, _listed, embedding_id in rows:
+    for row in rows:
+        pid, category_id, seller_id, origin, amount, currency, _listed, embedding_id = row[:8]
+        score, ratings_count, ratings_sum = row[8:]
         rate = rates.get(currency)
         price = (Decimal(str(amount)) * rate).quantize(CENT) if rate is not None else None
-        found[pid] = _Candidate(pid, category_id, seller_id, origin, price, age[pid], embedding_id)
+        found[pid] = _Candidate(
+            pid, category_id, seller_id, origin, price, age[pid], embedding_id,
+            boost=ranking.service_boost(score),
+            rating=ranking.smoothed_rating(ratings_count or 0, ratings_sum or 0),
+        )  # fmt: skip
     return found
 
 
@@ -362,7 +376,7 @@ def search_listings(
     ordered = ranking.sort_ranked(
         [
             ranking.Ranked(c.product_id, found.relevance.get(c.product_id, 0.0), c.price_cny,
-                           c.age)
+                           c.age, boost=c.boost, rating=c.rating)
             for c in kept
         ],
         query.sort,

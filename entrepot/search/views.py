@@ -50,6 +50,7 @@ def _sort_labels() -> dict[str, str]:
         "price_asc": _("Price: low to high"),
         "price_desc": _("Price: high to low"),
         "newest": _("Newest"),
+        "best_rated": _("Best rated"),
     }
 
 

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from entrepot.catalog import selectors as catalog
@@ -23,6 +24,13 @@ from entrepot.catalog.models import Category
 from entrepot.catalog.selectors import Page
 from entrepot.logistics.selectors import delivery_promise
 from entrepot.pricing.landed_cost import QuoteContext, quote_context_on
+from entrepot.reviews.selectors import (
+    best_rated_page,
+    product_rating_and_seller,
+    product_reviews,
+    seller_score_of,
+    seller_stats_or_none,
+)
 from entrepot.sellers.models import Seller
 from entrepot.storefront import facets as facet
 from entrepot.storefront import selectors
@@ -105,19 +113,24 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     filters = facet.Filters.from_query(request.GET)
     before = _before(request)
     version = selectors.catalogue_version()
+    # newest first (keyset by `before`), or best rated (numbered pages, entrepot.reviews)
+    best_rated = request.GET.get("sort") == "best_rated"
+    page_number = _reviews_page(request, "page") if best_rated else 1
+
+    def load(context):
+        if best_rated:
+            rows = facet.apply(facet.published_in(current), filters, context.rates)
+            return best_rated_page(rows, page=page_number, limit=settings.ENTREPOT_PAGE_SIZE)
+        return selectors.category_page(
+            category=current,
+            filters=filters,
+            rates=context.rates,
+            before=before,
+            limit=settings.ENTREPOT_PAGE_SIZE,
+        )
 
     def page() -> HttpResponse:
-        listing = _listing(
-            request,
-            version,
-            lambda context: selectors.category_page(
-                category=current,
-                filters=filters,
-                rates=context.rates,
-                before=before,
-                limit=settings.ENTREPOT_PAGE_SIZE,
-            ),  # fmt: skip
-        )
+        listing = _listing(request, version, load)
         counts = facet.facet_counts(
             category=current, filters=filters, rates=_context().rates, version=version
         )
@@ -129,7 +142,17 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
                 **listing,
                 "categories": categories,
                 "category": current,
-                "next_url": filters.query(before=next_before) if next_before else None,
+                "next_url": (
+                    None
+                    if not next_before
+                    else filters.query(sort="best_rated", page=next_before)
+                    if best_rated
+                    else filters.query(before=next_before)
+                ),
+                "sorts": [
+                    (_("Newest"), filters.query(), not best_rated),
+                    (_("Best rated"), filters.query(sort="best_rated"), best_rated),
+                ],
                 "filters": filters,
                 "facets": facet_groups(counts, filters),
             },
@@ -138,10 +161,11 @@ def category(request: HttpRequest, slug: str) -> HttpResponse:
     return conditional_page(request, (version,), page)
 
 
-def _product_body(request: HttpRequest, pk: int) -> dict:
+def _product_body(request: HttpRequest, pk: int, reviews_page: int = 1) -> dict:
     """The product page's body, rendered: the same for every visitor (no CSRF token in
     it: adding to the cart checks the request's origin instead)."""
     item = catalog.published_product(pk)
+    rating, seller_score = product_rating_and_seller(product_id=pk, seller_id=item.seller_id)
     context = _context()
     variants = [
         (v, landed(context, sku=v.sku, product=item, price=v.price)) for v in item.variants.all()
@@ -156,10 +180,20 @@ def _product_body(request: HttpRequest, pk: int) -> dict:
             "selected": selected,
             "fx": selected.quote.fx if selected and selected.quote else (),
             "promise": delivery_promise(item),
+            "rating": rating,
+            "seller_score": seller_score,
+            "review_page": product_reviews(product_id=pk, page=reviews_page),
         },
         request,
     )
     return {"title": bilingual(item, "title"), "category_id": item.category_id, "body": body}
+
+
+def _reviews_page(request: HttpRequest, name: str = "reviews") -> int:
+    raw = request.GET.get(name, "1") or "1"
+    if not raw.isdecimal() or not 1 <= int(raw) <= 10_000:
+        raise Http404(f"{name} must be a page number")
+    return int(raw)
 
 
 @require_safe
@@ -168,11 +202,13 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
     if version is None:
         raise Http404("no such product for sale")
 
+    reviews_page = _reviews_page(request)
+
     def page() -> HttpResponse:
-        key = _fragment_key("product", pk, version)
+        key = _fragment_key("product", pk, version, reviews_page)
         cached = cache.get(key)
         if cached is None:
-            cached = _product_body(request, pk)
+            cached = _product_body(request, pk, reviews_page)
             cache.set(key, cached, FRAGMENT_SECONDS)
         return render(
             request,
@@ -189,7 +225,7 @@ def product(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def seller_shop(request: HttpRequest, slug: str) -> HttpResponse:
-    seller = get_object_or_404(Seller, slug=slug)
+    seller = get_object_or_404(Seller.objects.select_related("stats"), slug=slug)
     before = _before(request)
     version = selectors.catalogue_version()
 
@@ -204,7 +240,12 @@ def seller_shop(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request,
             "storefront/seller.html",
-            {**listing, "seller": seller, "categories": selectors.categories()},
+            {
+                **listing,
+                "seller": seller,
+                "score": seller_score_of(seller_stats_or_none(seller)),
+                "categories": selectors.categories(),
+            },
         )
 
     return conditional_page(request, (version,), page)

@@ -65,8 +65,9 @@ PAGES = [
     # version, categories, products, first pictures, 5 facet counts
     ("category", 13, 1),
     ("category_filtered", 13, 1),  # the same, every filter on
-    # version (+ stock), product, variants, pictures, stock promise, categories
-    ("product", 10, 1),
+    # version (+ stock), product, variants, pictures, stock promise, categories, the
+    # stored rating with the seller's score, a page of reviews (+ their photos when any)
+    ("product", 12, 1),
     # seller, version, categories, products, first pictures (warm: seller, version)
     ("seller", 9, 2),
 ]

@@ -12,6 +12,17 @@ language). When no listing has every word of the query and the search fell back 
 listings with any of them, those partial matches are weak evidence: meaning then
 weighs RELAXED_SEMANTIC_WEIGHT ("奶粉盒" should find a formula dispenser described in
 English before every tin of formula powder).
+
+The seller's service score (0..100, entrepot.domain.seller_score) is a small ranking
+signal on top: `service_boost` adds SERVICE_WEIGHT * (score - typical) / 100 to the
+relevance order, so a seller at the typical (prior) score changes nothing, the best
+possible seller gains at most about 0.02 and a very poor one loses up to about 0.08 —
+enough to order near-equal matches, never enough to lift a poor match over a good one.
+The relevance reported with each hit stays the text's own.
+
+"best_rated" orders by the product's Bayesian average rating (`smoothed_rating`:
+RATING_PRIOR_WEIGHT imaginary reviews of RATING_PRIOR stars added), so one five-star
+review does not beat fifty at 4.8; ties fall back to the relevance order.
 """
 
 from __future__ import annotations
@@ -21,6 +32,10 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+SERVICE_WEIGHT = 0.1
+TYPICAL_SERVICE_SCORE = 81.0  # a new seller's score (entrepot.domain.seller_score)
+RATING_PRIOR = 4.0
+RATING_PRIOR_WEIGHT = 5
 KEYWORD_WEIGHT = 0.7
 SEMANTIC_WEIGHT = 0.3
 RELAXED_SEMANTIC_WEIGHT = 0.7
@@ -90,6 +105,22 @@ def facet_counts(items: Iterable, value: Callable[[object], Hashable | Iterable 
     return sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))
 
 
+def service_boost(score: float | None) -> float:
+    """What the seller's service score adds to a listing's relevance order (None: a
+    seller nothing has been counted for yet, as typical)."""
+    if score is None:
+        return 0.0
+    return SERVICE_WEIGHT * (float(score) - TYPICAL_SERVICE_SCORE) / 100
+
+
+def smoothed_rating(ratings_count: int, ratings_sum: int) -> float:
+    """The product's average stars pulled towards RATING_PRIOR by RATING_PRIOR_WEIGHT
+    imaginary reviews (an unrated product: RATING_PRIOR)."""
+    return (ratings_sum + RATING_PRIOR_WEIGHT * RATING_PRIOR) / (
+        ratings_count + RATING_PRIOR_WEIGHT
+    )
+
+
 @dataclass(frozen=True)
 class Ranked:
     """What a sort needs of a candidate."""
@@ -98,9 +129,11 @@ class Ranked:
     relevance: float
     price_cny: Decimal | None
     listed: float  # any number that is higher for newer listings
+    boost: float = 0.0  # service_boost of the seller
+    rating: float = RATING_PRIOR  # smoothed_rating of the product
 
 
-SORTS = ("relevance", "price_asc", "price_desc", "newest")
+SORTS = ("relevance", "price_asc", "price_desc", "newest", "best_rated")
 
 
 def sort_ranked(items: list[Ranked], sort: str) -> list[Ranked]:
@@ -110,9 +143,11 @@ def sort_ranked(items: list[Ranked], sort: str) -> list[Ranked]:
     """
     if sort not in SORTS:
         raise ValueError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
-    by_relevance = sorted(items, key=lambda r: (-r.relevance, -r.listed, -r.key))
+    by_relevance = sorted(items, key=lambda r: (-(r.relevance + r.boost), -r.listed, -r.key))
     if sort == "relevance":
         return by_relevance
+    if sort == "best_rated":
+        return sorted(by_relevance, key=lambda r: -r.rating)
     if sort == "newest":
         return sorted(by_relevance, key=lambda r: -r.listed)
     priced = [r for r in by_relevance if r.price_cny is not None]
