@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from entrepot.audit.services import audit_record
 from entrepot.catalog.models import Category, Product, ProductVariant
 from entrepot.domain.money import Money
 from entrepot.search.services import index_products
@@ -127,7 +128,12 @@ def listing_create(*, seller: Seller, data: ListingInput) -> Product:
     product.save()
     _sync_variants(product, seller, data)
     _draft_missing_chinese(product)
+    audit_record(action="listing.create", target=product, details=_audited(product))
     return product
+
+
+def _audited(product: Product) -> dict:
+    return {"seller": product.seller_id, "status": product.status, "title": product.title_en}
 
 
 @transaction.atomic
@@ -148,6 +154,7 @@ def listing_update(*, product: Product, data: ListingInput) -> Product:
     _sync_variants(product, seller, data)
     index_products(ids=[product.pk])
     _draft_missing_chinese(product)
+    audit_record(action="listing.update", target=product, details=_audited(product))
     return product
 
 
@@ -170,7 +177,12 @@ def listing_publish(*, product: Product) -> Product:
     product.status = Product.Status.PUBLISHED
     product.save(update_fields=["status", "updated_at"])
     index_products(ids=[product.pk])
+    audit_record(action="listing.publish", target=product, details=_audited(product))
     return product
+
+
+_BACK_TO_DRAFT = {Product.Status.PUBLISHED: "listing.unpublish",
+                  Product.Status.SUSPENDED: "listing.reinstate"}  # fmt: skip
 
 
 def _back_to_draft(product: Product, *, from_status: str) -> Product:
@@ -178,6 +190,8 @@ def _back_to_draft(product: Product, *, from_status: str) -> Product:
         product.status = Product.Status.DRAFT
         product.save(update_fields=["status", "updated_at"])
         index_products(ids=[product.pk])
+        audit_record(action=_BACK_TO_DRAFT.get(from_status, "listing.draft"), target=product,
+                     details={"from": from_status, "to": product.status})  # fmt: skip
     return product
 
 
@@ -201,4 +215,5 @@ def listing_suspend(*, product: Product, reason: str) -> Product:
     product.moderation_note = reason.strip()
     product.save(update_fields=["status", "moderation_note", "updated_at"])
     index_products(ids=[product.pk])
+    audit_record(action="listing.suspend", target=product, details={"reason": reason.strip()})
     return product

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from entrepot.audit.admin_mixins import AuditedAdminMixin
 from entrepot.ledger.models import CommissionRate, LedgerEntry, LedgerTransaction
 
 ENTRY_FIELDS = ("account_kind", "account_owner", "currency", "debit_amount", "credit_amount")
@@ -43,7 +44,7 @@ class LedgerTransactionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommissionRate)
-class CommissionRateAdmin(admin.ModelAdmin):
+class CommissionRateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("category", "rate", "effective_from")
     list_filter = ("category",)
     list_select_related = ("category",)

@@ -30,6 +30,7 @@ from django.db.models import Max, Sum
 from django.db.transaction import atomic
 from django.utils import timezone
 
+from entrepot.audit.services import audit_record
 from entrepot.domain import ledger as rules
 from entrepot.domain.ledger import (
     BUYER_CURRENCY,
@@ -433,6 +434,9 @@ def post_payout(*, seller: Seller, on: date) -> PayoutOutcome:
         idempotency_key=f"payout:seller:{owner}:through-entry:{totals['last']}",
     )
     paid = transaction.balances()[Account(AccountKind.PAYOUT_CLEARING, currency, owner)]
+    audit_record(action="payout.post", target=("payout", posted.pk), details={
+        "seller": seller.pk, "payable": str(payable), "paid": str(paid),
+        "rate": str(rate), "rates_of": table.as_of.isoformat()})  # fmt: skip
     return PayoutOutcome(
         seller.pk,
         payable,

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from entrepot.audit.services import audit_record, audit_records
 from entrepot.domain.order_states import next_state
 from entrepot.orders.models import Order, OrderEvent
+from entrepot.reviews.services import seller_stats_on_order_event
 
 SYSTEM = "system"
 
@@ -27,12 +29,16 @@ def order_transition(*, order: Order, event: str, actor: str = SYSTEM, note: str
     if event == "complete":
         locked.completed_at = timezone.now()
         fields.append("completed_at")
+    events_from = locked.status
     OrderEvent.objects.create(
         order=locked, event=event, from_status=locked.status, to_status=target,
         actor=actor[:150], note=note[:300],
     )  # fmt: skip
     locked.status = target
     locked.save(update_fields=fields)
+    seller_stats_on_order_event(orders=[locked], event=event)
+    audit_record(action=f"order.{event}", target=locked, actor=actor,
+                 details={"from": events_from, "to": target, "note": note})  # fmt: skip
     return locked
 
 
@@ -74,6 +80,10 @@ def orders_transition(
             for field, value in changes.items():
                 setattr(order, field, value)
     OrderEvent.objects.bulk_create(events)
+    seller_stats_on_order_event(orders=orders, event=event)
+    audit_records(action=f"order.{event}", actor=actor, items=[
+        (e.order, {"from": e.from_status, "to": e.to_status, "note": note}) for e in events
+    ])  # fmt: skip
     return orders
 
 
@@ -110,11 +120,15 @@ def order_confirm_receipt(*, order: Order, actor: str = SYSTEM) -> Order:
     from entrepot.ledger.services import post_escrow_released
 
     order = order_transition(order=order, event="complete", actor=actor)
+    # what partial refunds before release (entrepot.aftersales) took out is not released
+    held = order.total_amount - order.tax_amount - order.refunded_goods_amount
+    if held <= 0:
+        return order
     first_line = order.lines.select_related("product").first()
     post_escrow_released(
         order_number=order.number,
         seller_id=order.seller_id,
-        amount=Money(order.total_amount - order.tax_amount, order.currency),
+        amount=Money(held, order.currency),
         on=timezone.now().date(),
         category_id=first_line.product.category_id if first_line else None,
     )

@@ -1,17 +1,18 @@
 from django.contrib import admin
 
+from entrepot.audit.admin_mixins import AuditedAdminMixin
 from entrepot.pricing.models import ExchangeRate, PositiveListLine, RateChange
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("currency", "rate_per_eur", "effective_date", "source")
     list_filter = ("currency", "source")
     date_hierarchy = "effective_date"
 
 
 @admin.register(PositiveListLine)
-class PositiveListLineAdmin(admin.ModelAdmin):
+class PositiveListLineAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "tariff_number",
         "description_zh",

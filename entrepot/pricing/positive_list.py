@@ -18,6 +18,7 @@ from pathlib import Path
 from django.core.cache import cache
 from django.db import transaction
 
+from entrepot.audit.services import audit_record
 from entrepot.domain.landed_cost.positive_list import PositiveList, PositiveListEntry
 from entrepot.pricing.models import PositiveListLine
 
@@ -109,6 +110,8 @@ def positive_list_import(*, path: Path | str, edition: date, source: str | None 
     with transaction.atomic():
         PositiveListLine.objects.filter(edition=edition).delete()
         PositiveListLine.objects.bulk_create(lines, batch_size=_BATCH_SIZE)
+        audit_record(action="positive_list.import", target=("positive_list", edition),
+                     details={"source": source, "lines": len(lines)})  # fmt: skip
         transaction.on_commit(_bump_generation)
     return len(lines)
 

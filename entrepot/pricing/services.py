@@ -13,6 +13,7 @@ from importlib import resources
 from django.core.cache import cache
 from django.db import transaction
 
+from entrepot.audit.services import audit_record
 from entrepot.domain.ecb import MAX_FILE_BYTES, EcbFormatError, parse_ecb_file
 from entrepot.domain.exceptions import UnknownCurrency
 from entrepot.domain.money import check_currency, to_decimal
@@ -102,9 +103,14 @@ def _store_days(
             )
             rows += len(batch)
         currencies = sorted({c for per_eur in by_day.values() for c in per_eur})
-        RateChange.objects.create(
+        change = RateChange.objects.create(
             actor=actor[:150], source=source, rows=rows, first_day=min(days, default=None),
             last_day=max(days, default=None), currencies=" ".join(currencies)[:300],
+        )  # fmt: skip
+        audit_record(
+            action="fx_rates.store", target=("fx_rate_change", change.pk), actor=actor,
+            details={"source": source, "rows": rows, "currencies": change.currencies,
+                     "days": f"{change.first_day} .. {change.last_day}"},
         )  # fmt: skip
         transaction.on_commit(_invalidate_rate_tables)
     return RatesImportReport(

@@ -9,6 +9,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field, field_validator
 
+from entrepot.catalog.bulk.validation import _countries as countries
+
 AMOUNT = re.compile(r"\d{1,12}(\.\d{1,4})?")
 NET_CONTENT = re.compile(r"\d{1,9}(\.\d{1,3})?")
 SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -33,6 +35,14 @@ def _not_blank(value: str) -> str:
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL cannot store a NUL character in text: refuse it here, not with a 500
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters (\\x00)")
+        return value
 
 
 class NetContentIn(Strict):
@@ -121,7 +131,7 @@ class ListingIn(Strict):
     @field_validator("origin_country")
     @classmethod
     def _origin(cls, value: str) -> str:
-        if value and not COUNTRY.fullmatch(value):
+        if value and not (COUNTRY.fullmatch(value) and value in countries()):
             raise ValueError(
                 f"origin_country {value!r} must be an ISO 3166 alpha-2 code in capitals, e.g. US"
             )

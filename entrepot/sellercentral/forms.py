@@ -9,7 +9,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from entrepot.catalog.models import Category
+from entrepot.catalog.bulk.validation import SKU, SKU_RULE
+from entrepot.catalog.models import Category, ProductVariant
 from entrepot.domain.money import minor_units
 
 SELLER_CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CHF", "AUD", "CAD", "KRW", "SEK", "DKK", "NOK",
@@ -119,6 +120,12 @@ class VariantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.currency = currency
 
+    def clean_sku(self) -> str:
+        sku = self.cleaned_data["sku"]
+        if not SKU.fullmatch(sku):
+            raise forms.ValidationError(SKU_RULE())
+        return sku
+
     def clean_price(self) -> Decimal:
         price = self.cleaned_data["price"]
         places = minor_units(self.currency)
@@ -131,6 +138,8 @@ class VariantForm(forms.Form):
 
 
 class BaseVariantFormSet(forms.BaseFormSet):
+    product = None  # the listing being edited: its own SKUs are not "taken"
+
     def clean(self):
         if any(self.errors):
             return
@@ -139,11 +148,24 @@ class BaseVariantFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Add at least one variant with a SKU and a price."))
         if len(skus) != len(set(skus)):
             raise forms.ValidationError(_("Each variant needs its own SKU."))
+        # unique across the marketplace: found here, not as an IntegrityError when saving
+        taken = ProductVariant.objects.filter(sku__in=skus)
+        if self.product is not None:
+            taken = taken.exclude(product=self.product)
+        used = sorted(taken.values_list("sku", flat=True))
+        if used:
+            raise forms.ValidationError(
+                _("SKU %(skus)s is already used by another listing: SKUs are unique across "
+                  "the marketplace, use another one.") % {"skus": ", ".join(used)}
+            )  # fmt: skip
 
 
+# absolute_max: a posted form-TOTAL_FORMS of millions builds (and shows) at most 30 forms,
+# not Django's default max_num + 1,000 (about 9 s of CPU for one hostile request)
 VariantFormSet = forms.formset_factory(
-    VariantForm, formset=BaseVariantFormSet, extra=1, max_num=30, validate_max=True
-)
+    VariantForm, formset=BaseVariantFormSet, extra=1, max_num=30, validate_max=True,
+    absolute_max=30,
+)  # fmt: skip
 
 
 class RejectForm(forms.Form):

@@ -110,6 +110,7 @@ def listing_edit(request: HttpRequest, seller: Seller, pk: int) -> HttpResponse:
     formset = VariantFormSet(
         request.POST or None, initial=variants, form_kwargs={"currency": seller.currency}
     )
+    formset.product = product
     if request.method == "POST" and "suggest_hs" not in request.POST:
         if form.is_valid() and formset.is_valid():
             listing_update(product=product, data=_listing_input(form, formset))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from entrepot.audit.services import audit_record
 from entrepot.domain.money import Money
 from entrepot.domain.sellers import is_small_business
 from entrepot.pricing.selectors import current_rate_table
@@ -102,6 +103,7 @@ def seller_approve(*, seller: Seller, operator) -> Seller:
     seller.reviewed_by = operator
     seller.save(update_fields=["verification_status", "rejection_reason", "reviewed_at",
                                "reviewed_by"])  # fmt: skip
+    audit_record(action="seller.approve", target=seller)
     return seller
 
 
@@ -115,4 +117,5 @@ def seller_reject(*, seller: Seller, operator, reason: str) -> Seller:
     seller.reviewed_by = operator
     seller.save(update_fields=["verification_status", "rejection_reason", "reviewed_at",
                                "reviewed_by"])  # fmt: skip
+    audit_record(action="seller.reject", target=seller, details={"reason": seller.rejection_reason})
     return seller

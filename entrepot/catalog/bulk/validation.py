@@ -23,6 +23,12 @@ MAX_WEIGHT_GRAMS = 100_000
 _DECIMAL = re.compile(r"^(\d+(\.\d*)?|\.\d+)$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
+# the seller API's SKU rule (it names a variant by its SKU in URLs): the same everywhere
+SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def SKU_RULE() -> str:  # noqa: N802 - read like the constant it goes with
+    return _("A SKU has letters, digits, “.”, “_” and “-” only, and starts with a letter or digit.")
 
 
 @dataclass(frozen=True)
@@ -253,6 +259,8 @@ def _variant(
         error("sku", _("Required: your code for this variant, unique in the marketplace."))
     elif _too_long(sku, 64):
         error("sku", _too_long(sku, 64) or "")
+    elif not SKU.fullmatch(sku):
+        error("sku", SKU_RULE())
     elif context.sku_lines.get(sku, line) != line:
         error(
             "sku",
