@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from entrepot.buyers import selectors, services
 from entrepot.buyers.forms import LoginForm, SignUpForm
 from entrepot.buyers.models import Buyer, BuyerIdentity
+from entrepot.config import ratelimit
 from entrepot.domain.resident_id import LENGTH, mask_resident_id, normalize_resident_id
 
 # ID cards give birth dates in China's time; "today" for the check is Beijing's
@@ -92,6 +93,7 @@ def buyer_required(view):
 def verify_identity(request: HttpRequest, buyer: Buyer) -> HttpResponse:
     identity = BuyerIdentity.objects.filter(buyer=buyer).first()
     if request.method == "POST":
+        ratelimit.check(request, "identity", account=f"user:{request.user.pk}")
         form = IdentityForm(request.POST)
         if form.is_valid() and _verify(request, buyer, form):
             return redirect("buyers:identity")
@@ -128,9 +130,34 @@ def _verify(request: HttpRequest, buyer: Buyer, form: IdentityForm) -> bool:
     return True
 
 
-# Django's login view (CSRF, sensitive POST parameters, safe `next`) with a form that
-# takes a mobile number or an e-mail address
-log_in = LoginView.as_view(authentication_form=LoginForm)
+class RateLimitedLoginView(LoginView):
+    """Django's login view (CSRF, sensitive POST parameters, safe `next`) with a form
+    that takes a mobile number or an e-mail address, limited per address and locked for
+    a while after repeated failures (entrepot.config.ratelimit)."""
+
+    authentication_form = LoginForm
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        account = ratelimit.login_account(request)
+        wait = ratelimit.lockout_wait(request, account)
+        if wait:  # refused before the password is checked: no guessing while locked
+            raise ratelimit.RateLimited(wait, ratelimit.lockout_message(wait))
+        ratelimit.check(request, "login")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form) -> HttpResponse:
+        ratelimit.login_succeeded(self.request, ratelimit.login_account(self.request))
+        return super().form_valid(form)
+
+    def form_invalid(self, form) -> HttpResponse:
+        if form.errors.get("__all__"):  # a wrong password, not an empty field
+            wait = ratelimit.login_failed(self.request, ratelimit.login_account(self.request))
+            if wait:
+                raise ratelimit.RateLimited(wait, ratelimit.lockout_message(wait))
+        return super().form_invalid(form)
+
+
+log_in = RateLimitedLoginView.as_view()
 
 
 def safe_next(request: HttpRequest) -> str:

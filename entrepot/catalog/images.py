@@ -1,7 +1,9 @@
 """Product pictures: checked, cleaned and resized once, on upload.
 
 An upload is refused unless it is a JPEG, PNG or WebP picture of at most 10 MB and 40
-megapixels (a small file can decode to gigabytes: a "decompression bomb"). What is kept
+megapixels (a small file can decode to gigabytes: a "decompression bomb"). Only those
+three decoders of Pillow ever read an upload; GIF, TIFF, PDF, SVG and the like are named
+from their first bytes and refused. What is kept
 is re-encoded by Pillow, never the uploaded bytes: turned upright by its EXIF
 orientation, converted to sRGB, stripped of metadata (EXIF carries GPS positions and
 camera serial numbers), flattened on white and saved as progressive JPEG in three sizes.
@@ -133,11 +135,18 @@ def _opened(data: bytes) -> Image.Image:
     unreadable = _("The file is not a picture that can be read. %(accepted)s") % {
         "accepted": _accepted()
     }
+    other = _other_format(data)
+    if other:  # named from its first bytes: no decoder of other formats ever sees the file
+        raise ImageRejected(
+            _("%(format)s pictures are not accepted. %(accepted)s")
+            % {"format": other, "accepted": _accepted()}
+        )
     try:
         # Pillow warns, then refuses, by its own (higher) pixel limit; a warning is a refusal
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            # only the three accepted decoders are tried, not Pillow's forty-odd formats
+            image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRejected(_too_many_pixels()) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
@@ -157,6 +166,31 @@ def _opened(data: bytes) -> Image.Image:
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise ImageRejected(unreadable) from None
     return image
+
+
+# first bytes of picture formats that are refused by name (anything else unknown is
+# "not a picture that can be read")
+_OTHER_FORMATS = (
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"%PDF", "PDF"),
+    (b"\x00\x00\x01\x00", "ICO"),
+    (b"8BPS", "PSD"),
+)
+
+
+def _other_format(data: bytes) -> str:
+    for magic, name in _OTHER_FORMATS:
+        if data.startswith(magic):
+            return name
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1", b"ftypavif"):
+        return "HEIC/AVIF"
+    if data.lstrip()[:5].lower() in (b"<?xml", b"<svg ") or b"<svg" in data[:512].lower():
+        return "SVG"
+    return ""
 
 
 def _too_many_pixels(width: int = 0, height: int = 0) -> str:

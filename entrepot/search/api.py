@@ -8,10 +8,8 @@ converted when no quote is possible).
 
 from __future__ import annotations
 
-import time
 from typing import Literal
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
@@ -19,6 +17,7 @@ from ninja.responses import Status
 from pydantic import field_validator
 
 from entrepot.catalog.api import MoneyOut
+from entrepot.config import ratelimit
 from entrepot.domain.search.ranking import PRICE_BAND_KEYS, SORTS
 from entrepot.search import conf
 from entrepot.search.presenting import facet_label, result_cards
@@ -90,23 +89,10 @@ class ProblemOut(Schema):
 
 
 def rate_limit_wait(request: HttpRequest) -> int:
-    """Seconds until this address may search again (0: now). A fixed one-minute window
-    counted in the Django cache (shared by all processes with Redis)."""
-    limit = conf.rate_limit_per_minute()
-    if limit <= 0:
-        return 0
-    now = time.time()
-    window = int(now // RATE_WINDOW_SECONDS)
-    key = f"search:api-rate:{request.META.get('REMOTE_ADDR', '')}:{window}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS + 5)
-        count = 1
-    if count <= limit:
-        return 0
-    return max(1, int((window + 1) * RATE_WINDOW_SECONDS - now + 0.999))
+    """Seconds until this address may search again (0: now): ENTREPOT_SEARCH_RATE_LIMIT
+    searches a minute per address, counted by entrepot.config.ratelimit."""
+    rule = ratelimit.Limit("search_api", conf.rate_limit_per_minute(), RATE_WINDOW_SECONDS)
+    return ratelimit.hit(rule, ratelimit.client_ip(request))
 
 
 @router.get(

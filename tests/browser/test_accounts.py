@@ -39,7 +39,8 @@ def test_sign_up_by_phone_then_add_an_address_and_see_the_account(live_server, b
     # the script narrows the city list to the chosen province
     assert page.locator("#id_city optgroup:not([disabled])").count() == 1
     page.select_option("#id_city", "杭州市")
-    page.wait_for_function("document.querySelectorAll('#district-options option').length > 5")
+    # a locator wait, not wait_for_function: its polling evals, which the CSP forbids
+    page.locator("#district-options option").nth(5).wait_for(state="attached")
     page.fill("#id_district", "西湖区")
     page.fill("#id_street", "文三路100号")
     page.screenshot(path=str(_shots() / "buyer-address-form.png"), full_page=True)

@@ -42,7 +42,8 @@ def test_changing_a_quantity_updates_the_totals_without_a_reload(live_server, pa
     assert not page.locator(".cart-update button").is_visible()  # the script took over
     page.evaluate("window.notReloaded = true")
     page.locator(f"#qty-{product.variants.first().id}").fill("2")
-    page.wait_for_function("document.querySelector('#cart-total').textContent !== '¥183.28'")
+    # a locator wait, not wait_for_function: its polling evals, which the CSP forbids
+    page.wait_for_selector("#cart-total:not(:text-is('¥183.28'))")
     # 2 x 132.99 goods + 35.00 shipping (360 g, still the first step) + 9.1% tax = 328.37
     assert page.locator("#cart-total").inner_text() == "¥328.37"
     assert page.evaluate("window.notReloaded") is True

@@ -168,12 +168,38 @@ def _csv_cells(data: bytes) -> Iterator[tuple[int, list[str]]]:
         ) from None
 
 
+# a workbook is a zip: 1 MB can unpack to gigabytes of XML ("zip bomb"), and openpyxl
+# holds the shared strings in memory; 100,000 real rows unpack to well under this
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_UNPACKED_BYTES (zipfile
+    stops reading a part at its declared size, so the declared sizes can be trusted)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _(
+                "The workbook unpacks to %(size)s MB, more than the %(limit)s MB a listing file "
+                "can take: remove other sheets and pictures, or save it as CSV UTF-8."
+            )
+            % {"size": f"{unpacked / 2**20:,.0f}", "limit": MAX_UNPACKED_BYTES // 2**20}
+        )
+
+
 def _xlsx_cells(data: bytes) -> Iterator[tuple[int, list[str]]]:
     import openpyxl
 
+    _check_unpacked_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    # SyntaxError: a part of the workbook is not well-formed XML (lxml's and ElementTree's
+    # parse errors are both SyntaxErrors)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError) as exc:
         raise ImportFileError(
             _("The file cannot be read as an Excel workbook (%(problem)s): save it again.")
             % {"problem": exc}
