@@ -153,6 +153,9 @@ class SandboxCharge(models.Model):
     refunded_amount = models.DecimalField(default=0, **MONEY)
     created_at = models.DateTimeField(auto_now_add=True)
     acted_at = models.DateTimeField(null=True, blank=True)
+    # where the wallet's notifications about the payer's action go, so that a worker
+    # starting after a crash can deliver them again (sandbox_notifications_resend)
+    notify_url = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("sandbox charge")

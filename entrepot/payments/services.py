@@ -15,6 +15,7 @@ import random
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -43,6 +44,8 @@ from entrepot.payments.models import Payment, PaymentNotification, PaymentRefund
 logger = logging.getLogger(__name__)
 
 ACCEPTED_CURRENCIES = ("CNY",)
+# how far back a starting worker looks for sandbox notifications that may have been lost
+RESEND_WITHIN = timedelta(days=1)
 # a notification is a few hundred bytes; more is kept only this far
 RAW_BODY_KEPT = 16 * 1024
 
@@ -325,6 +328,23 @@ def _sandbox_notifications_send(*, bodies: list[bytes], notify_url: str) -> None
         transaction.on_commit(lambda body=body: deliver_sandbox_notification(notify_url, body, 1))
 
 
+def _sandbox_events(
+    payment: Payment, charge_status: str, transaction_id: str, at: datetime
+) -> list[bytes]:
+    """What the wallet tells the shop about the payer's action: "pending" then
+    "succeeded" for Pay, "cancelled" for Cancel."""
+    wallet = sandbox_gateway()
+    if charge_status == SandboxCharge.Status.CANCELLED:
+        events = ((1, Status.CANCELLED),)
+    else:
+        events = ((1, Status.PENDING), (2, Status.SUCCEEDED))
+    return [
+        wallet.event_body(payment, sequence=sequence, status=status,
+                          transaction_id=transaction_id, occurred_at=at)
+        for sequence, status in events
+    ]  # fmt: skip
+
+
 @transaction.atomic
 def sandbox_charge_pay(*, payment: Payment, notify_url: str) -> bool:
     """The payer pressed Pay on the sandbox page: the sandbox wallet marks the charge
@@ -334,15 +354,13 @@ def sandbox_charge_pay(*, payment: Payment, notify_url: str) -> bool:
     transaction_id = f"SBX{now:%Y%m%d}{secrets.token_hex(8).upper()}"
     acted = SandboxCharge.objects.filter(
         payment=payment, status=SandboxCharge.Status.AWAITING
-    ).update(status=SandboxCharge.Status.PAID, transaction_id=transaction_id, acted_at=now)
+    ).update(
+        status=SandboxCharge.Status.PAID, transaction_id=transaction_id, acted_at=now,
+        notify_url=notify_url,
+    )  # fmt: skip
     if not acted:
         return False
-    wallet = sandbox_gateway()
-    bodies = [
-        wallet.event_body(payment, sequence=sequence, status=status,
-                          transaction_id=transaction_id, occurred_at=now)
-        for sequence, status in ((1, Status.PENDING), (2, Status.SUCCEEDED))
-    ]  # fmt: skip
+    bodies = _sandbox_events(payment, SandboxCharge.Status.PAID, transaction_id, now)
     _sandbox_notifications_send(bodies=bodies, notify_url=notify_url)
     return True
 
@@ -354,14 +372,43 @@ def sandbox_charge_cancel(*, payment: Payment, notify_url: str) -> bool:
     now = timezone.now()
     acted = SandboxCharge.objects.filter(
         payment=payment, status=SandboxCharge.Status.AWAITING
-    ).update(status=SandboxCharge.Status.CANCELLED, acted_at=now)
+    ).update(status=SandboxCharge.Status.CANCELLED, acted_at=now, notify_url=notify_url)
     if not acted:
         return False
-    body = sandbox_gateway().event_body(
-        payment, sequence=1, status=Status.CANCELLED, transaction_id="", occurred_at=now
-    )
-    _sandbox_notifications_send(bodies=[body], notify_url=notify_url)
+    bodies = _sandbox_events(payment, SandboxCharge.Status.CANCELLED, "", now)
+    _sandbox_notifications_send(bodies=bodies, notify_url=notify_url)
     return True
+
+
+def sandbox_notifications_resend(*, now=None, within: timedelta = RESEND_WITHIN) -> int:
+    """Deliver again what the wallet said about charges the payer acted on in the last
+    `within` whose payment has not moved yet; the number of charges.
+
+    A worker killed in the middle of a delivery loses it: huey takes a task off the
+    queue before running it and never puts it back (it does not acknowledge tasks).
+    A real wallet keeps retrying until the shop answers; the sandbox does it when a
+    worker starts (payments.tasks). The shop takes a repeated event as a duplicate.
+    """
+    now = now or timezone.now()
+    charges = SandboxCharge.objects.filter(
+        status__in=[SandboxCharge.Status.PAID, SandboxCharge.Status.CANCELLED],
+        acted_at__gte=now - within,
+        payment__status__in=[Status.CREATED, Status.PENDING],
+    ).select_related("payment")
+    resent = 0
+    for charge in charges:
+        notify_url = charge.notify_url or settings.ENTREPOT_PAYMENT_SANDBOX_NOTIFY_URL
+        if not notify_url:
+            logger.warning("sandbox charge of payment %s: no notify URL to deliver to again",
+                           charge.payment.token)  # fmt: skip
+            continue
+        bodies = _sandbox_events(charge.payment, charge.status, charge.transaction_id,
+                                 charge.acted_at)  # fmt: skip
+        _sandbox_notifications_send(bodies=bodies, notify_url=notify_url)
+        resent += 1
+    if resent:  # worth an operator's eye: a worker may have died mid-delivery
+        logger.warning("delivering the sandbox wallet's word on %d open payments again", resent)
+    return resent
 
 
 def sandbox_notification_deliver(*, notify_url: str, body: str, attempt: int) -> bool:
