@@ -62,7 +62,13 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from harness import cpu_seconds, free_port, machine_busy_seconds, stop_server  # noqa: E402
+from harness import (  # noqa: E402
+    cpu_seconds,
+    free_port,
+    limits_off,
+    machine_busy_seconds,
+    stop_server,
+)
 
 from entrepot.payments.gateway import SIGNATURE_HEADER, sign  # noqa: E402
 from entrepot.seeding.defaults import DEMO_PASSWORD  # noqa: E402
@@ -409,6 +415,51 @@ def client(number, port, usernames, variants, seconds, ready, start, out) -> Non
     out.put(result)
 
 
+def drive(
+    port: int,
+    setup: dict,
+    *,
+    clients: int,
+    buyers_per_client: int,
+    seconds: float,
+    started=lambda: None,
+    finished=lambda: None,
+) -> tuple[list[dict], list[str]]:
+    """Run `clients` client processes against the server on `port` for `seconds`, each
+    with its own `buyers_per_client` of `setup["buyers"]` (logged in before the clock
+    starts), and return their results and the problems of those that could not start.
+    `started()` and `finished()` are called as the clock starts and when every client has
+    reported (the CPU accounting). Used by this script and by the suite (suite.py)."""
+    procs: list[multiprocessing.Process] = []
+    try:
+        ready, out = multiprocessing.Queue(), multiprocessing.Queue()
+        start = multiprocessing.Event()
+        per = buyers_per_client
+        for n in range(clients):
+            names = setup["buyers"][n * per : (n + 1) * per]
+            procs.append(multiprocessing.Process(
+                target=client,
+                args=(n, port, names, setup["variants"], seconds, ready, start, out),
+                daemon=True,
+            ))  # fmt: skip
+        for p in procs:
+            p.start()
+        problems = [m for m in (ready.get(timeout=300) for _ in procs) if m]
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        started()
+        start.set()
+        results = [out.get(timeout=seconds + 120) for _ in procs]
+        finished()
+        for p in procs:
+            p.join(timeout=10)
+    finally:
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+    return results, problems
+
+
 # --- the run --------------------------------------------------------------------------
 
 
@@ -431,6 +482,7 @@ def bench(args: argparse.Namespace) -> int:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
         env.update(ENTREPOT_DATA_DIR=data_dir, ENTREPOT_PAYMENT_SANDBOX_SECRET=SECRET,
                    DJANGO_SETTINGS_MODULE="entrepot.config.settings")  # fmt: skip
+        env.update(limits_off())  # one client address and a few accounts: no abuse limits
         if args.database == "postgres":
             env["DATABASE_URL"] = os.environ["DATABASE_URL"]
             _run([*entrepot, "manage", "flush", "--no-input"], env, "entrepot manage flush")
@@ -459,7 +511,6 @@ def bench(args: argparse.Namespace) -> int:
                 env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log_file,
                 start_new_session=True,
             )  # fmt: skip
-        procs: list[multiprocessing.Process] = []
         try:
             deadline = time.monotonic() + 60
             while True:
@@ -473,32 +524,25 @@ def bench(args: argparse.Namespace) -> int:
                         tail = log.read_text()[-3000:]
                         raise SystemExit(f"the server did not start:\n{tail}") from None
                     time.sleep(0.2)
-            ready, out = multiprocessing.Queue(), multiprocessing.Queue()
-            start = multiprocessing.Event()
-            per = args.buyers_per_client
-            for n in range(args.clients):
-                names = setup["buyers"][n * per : (n + 1) * per]
-                procs.append(multiprocessing.Process(
-                    target=client,
-                    args=(n, port, names, setup["variants"], args.seconds, ready, start, out),
-                    daemon=True,
-                ))  # fmt: skip
-            for p in procs:
-                p.start()
-            problems = [m for m in (ready.get(timeout=300) for _ in procs) if m]
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            cpu_before, busy_before = cpu_seconds(server.pid), machine_busy_seconds()
-            start.set()
-            results = [out.get(timeout=args.seconds + 120) for _ in procs]
-            cpu_after, busy = cpu_seconds(server.pid), machine_busy_seconds() - busy_before
-            server_cpu, postgres_cpu = (a - b for a, b in zip(cpu_after, cpu_before, strict=True))
-            for p in procs:
-                p.join(timeout=10)
+            measured = {}
+
+            def clock_starts() -> None:
+                measured["before"] = cpu_seconds(server.pid), machine_busy_seconds()
+
+            def clock_stops() -> None:
+                (cpu_before, busy_before) = measured["before"]
+                cpu_after, busy = cpu_seconds(server.pid), machine_busy_seconds() - busy_before
+                measured["cpu"] = (
+                    *(a - b for a, b in zip(cpu_after, cpu_before, strict=True)),
+                    busy,
+                )
+
+            results, problems = drive(
+                port, setup, clients=args.clients, buyers_per_client=args.buyers_per_client,
+                seconds=args.seconds, started=clock_starts, finished=clock_stops,
+            )  # fmt: skip
+            server_cpu, postgres_cpu, busy = measured["cpu"]
         finally:
-            for p in procs:
-                if p.is_alive():
-                    p.kill()
             stop_server(server)
         server_log = log.read_text(errors="replace")
         counts = json.loads(_run([*me, "--_verify"], env, "verify"))

@@ -13,6 +13,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+# the server's abuse limits (ENTREPOT_RATE_LIMITS in entrepot.config.settings): a load
+# generator is one client address and a few accounts, so benchmarks switch them off
+RATE_LIMITS = (
+    "login_ip", "lockout", "lockout_ip", "identity", "identity_ip", "checkout",
+    "checkout_ip", "api", "api_ip",
+)  # fmt: skip
+
+
+def limits_off(names=RATE_LIMITS) -> dict[str, str]:
+    """Environment variables that switch the named abuse limits off, and the search API's."""
+    return {"ENTREPOT_SEARCH_RATE_LIMIT": "0"} | {
+        f"ENTREPOT_RATE_{name.upper()}": "off" for name in names
+    }
+
 
 def free_port() -> int:
     with socket.socket() as s:

@@ -1,0 +1,1 @@
+"""Entrepôt's benchmarks: `entrepot bench` (suite.py) and the single-purpose scripts."""
