@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test install lint test-browser
+.PHONY: demo test install lint test-browser test-topology
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,8 @@ test: lint
 # needs Debian's chromium and fonts-wqy-microhei (.ci/run installs them)
 test-browser: $(STAMP)
 	$(BIN)/pytest -m browser tests/browser --liveserver=127.0.0.1 $(PYTEST_ARGS)
+
+# the production topology (Procfile, `entrepot topology`) and the read replica; needs
+# DATABASE_URL=postgres://... and REDIS_URL=redis://... (.ci/run sets them)
+test-topology: $(STAMP)
+	$(BIN)/pytest -m topology tests/topology $(PYTEST_ARGS)

@@ -23,6 +23,7 @@ from entrepot.analytics.models import Activity, CategorySales, Cursor, NewSeller
 from entrepot.analytics.periods import DAY, MONTH, cover, year_before
 from entrepot.analytics.projection import Projection, project
 from entrepot.catalog.models import Category
+from entrepot.config.db_router import replica_reads
 from entrepot.domain.money import Money
 from entrepot.sellers.models import Seller
 
@@ -421,6 +422,7 @@ class Dashboard:
     refreshed_at: object
 
 
+@replica_reads  # rollups a few seconds old are fine: may read a replica
 def dashboard(filters: Filters, *, target_cny: Decimal | None = None) -> Dashboard:
     """Everything the operator's dashboard shows for the filters, in 15 queries."""
     end = filters.end
