@@ -10,7 +10,12 @@ entrepot positive-list import FILE --edition YYYY-MM-DD   load China's CBEC posi
 entrepot catalog import FILE --seller ID [--report rejected.csv]   bulk-import listings (CSV/XLSX)
 entrepot catalog export --seller ID [-o FILE]   a seller's listings as CSV, in the import format
 entrepot ledger check                       check the escrow ledger balances (exit 1 if not)
+entrepot backup [-o FILE]                   database, media and keys in one archive
+entrepot restore FILE [--data-dir DIR] [--force]   restore a backup into an empty target
 entrepot worker [--workers N]               background worker (huey consumer)
+entrepot topology [--port P]                production topology from ./Procfile (web + workers)
+entrepot bench [--products N] [--workers N] [--database sqlite|postgres] [--profile]
+                                            the benchmark suite (from a source checkout)
 entrepot manage ...                         Django's management commands
 """
 
@@ -128,7 +133,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _django_setup(manifest_static=True)
+    from django.conf import settings
     from django.core.management import call_command
+
+    if not settings.PRODUCTION:
+        print(
+            "entrepot serve: ENTREPOT_ENV is not 'production': the start-up checks (DEBUG, "
+            "SECRET_KEY, ENTREPOT_PII_KEYS), secure cookies and HSTS are off "
+            "(docs/operator-guide.md, Production settings)",
+            file=sys.stderr,
+        )
 
     if args.migrate:
         call_command("migrate", interactive=False, verbosity=0)
@@ -386,6 +400,68 @@ def cmd_ledger_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    _django_setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+    from django.utils import timezone
+
+    from entrepot.backups import BackupError, backup_create
+
+    output = Path(args.output or f"entrepot-backup-{timezone.now():%Y%m%d-%H%M%S}.tar")
+    recorder = MigrationRecorder(connection)
+    migrations = {}
+    if recorder.has_table():
+        for app, name in recorder.migration_qs.values_list("app", "name").order_by("id"):
+            migrations[app] = name
+    connection.close()  # the copy is made by its own connection (or pg_dump)
+    try:
+        report = backup_create(
+            output, database=connection.settings_dict, data_dir=Path(settings.DATA_DIR),
+            media_root=Path(settings.MEDIA_ROOT), pii_keys=settings.ENTREPOT_PII_KEYS,
+            app_migrations=migrations,
+        )  # fmt: skip
+    except BackupError as exc:
+        print(f"entrepot backup: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    if args.data_dir:
+        os.environ["ENTREPOT_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    _django_setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from entrepot.backups import BackupError, restore_from
+
+    def pg_tables() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                "current_schema() AND table_type = 'BASE TABLE'"
+            )
+            return cursor.fetchone()[0]
+
+    try:
+        report = restore_from(
+            Path(args.file), database=connection.settings_dict,
+            data_dir=Path(settings.DATA_DIR), media_root=Path(settings.MEDIA_ROOT),
+            force=args.force, pg_tables=pg_tables, pii_keys=settings.ENTREPOT_PII_KEYS,
+            secret_key_from_env=bool(os.environ.get("SECRET_KEY")),
+        )  # fmt: skip
+    except BackupError as exc:
+        print(f"entrepot restore: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        connection.close()
+    print(report.summary())
+    return 0
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print(f"entrepot worker: --workers must be 1 or more, got {args.workers}", file=sys.stderr)
@@ -396,8 +472,21 @@ def cmd_worker(args: argparse.Namespace) -> int:
     if args.migrate:
         call_command("migrate", interactive=False, verbosity=0)
     # run_huey finds every app's tasks.py and runs the periodic ones on schedule
-    call_command("run_huey", workers=args.workers)
+    call_command("run_huey", workers=args.workers, periodic=not args.no_periodic)
     return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    # the suite lives in the checkout's benchmarks/ (not installed with the package)
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "benchmarks" / "suite.py").is_file():
+        print("entrepot bench runs from a source checkout (no benchmarks/ here)", file=sys.stderr)
+        return 2
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from benchmarks.suite import main as bench_main
+
+    return bench_main(args.rest)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -511,10 +600,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ledger_check.set_defaults(func=cmd_ledger_check)
 
+    backup = sub.add_parser(
+        "backup", help="write the database, uploaded media and generated keys to one archive"
+    )
+    backup.add_argument(
+        "-o", "--output", metavar="FILE",
+        help="the archive to write (default: entrepot-backup-YYYYMMDD-HHMMSS.tar)",
+    )  # fmt: skip
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser(
+        "restore", help="restore an `entrepot backup` archive into an empty data directory"
+    )
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument(
+        "--data-dir", metavar="DIR", help="the data directory to restore into (default: "
+        "ENTREPOT_DATA_DIR); on PostgreSQL the database is DATABASE_URL's",
+    )  # fmt: skip
+    restore.add_argument(
+        "--force", action="store_true", help="replace a database and media that are there"
+    )
+    restore.set_defaults(func=cmd_restore)
+
     worker = sub.add_parser("worker", help="run background tasks (huey consumer)")
     worker.add_argument("--workers", type=int, default=2, metavar="N", help="threads (default 2)")
     worker.add_argument("--migrate", action="store_true", help="apply migrations first")
+    worker.add_argument(
+        "--no-periodic",
+        action="store_true",
+        help="run queued tasks only; another worker schedules the periodic ones",
+    )
     worker.set_defaults(func=cmd_worker)
+
+    from entrepot.topology import add_parser as add_topology_parser
+
+    add_topology_parser(sub)
+
+    bench = sub.add_parser(  # its options are the suite's own (benchmarks/suite.py)
+        "bench",
+        help="the benchmark suite: one table (entrepot bench --help)",
+        add_help=False,
+        prefix_chars="+",
+    )
+    bench.add_argument("rest", nargs=argparse.REMAINDER)
+    bench.set_defaults(func=cmd_bench)
 
     manage = sub.add_parser("manage", help="Django management commands", add_help=False)
     manage.add_argument("rest", nargs=argparse.REMAINDER)
@@ -523,8 +651,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from entrepot.audit.context import acting_as
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    # whatever the command writes is audited as "cli:rates-import", "cli:seed", ...
+    verb = getattr(args.func, "__name__", args.command).removeprefix("cmd_").replace("_", "-")
+    with acting_as(f"cli:{verb}"):
+        return args.func(args)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,17 @@ def rates(day: date = date(2026, 10, 30)) -> None:
         ExchangeRate.objects.create(
             currency=currency, rate_per_eur=Decimal(rate), effective_date=day, source="test"
         )
+    commission_default()
+
+
+def commission_default() -> None:
+    """The default commission a migration adds, which a transactional test's flush drops:
+    tests that run after one (and release escrow) need it back."""
+    from entrepot.ledger.models import CommissionRate
+
+    CommissionRate.objects.get_or_create(
+        category=None, effective_from=date(2020, 1, 1), defaults={"rate": Decimal("0.0800")}
+    )
 
 
 def user(**fields):

@@ -1,10 +1,12 @@
 """The HTTP API (django-ninja): OpenAPI document at /api/openapi.json, docs at /api/docs."""
 
+from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from entrepot.catalog.api import router as catalog_router
 from entrepot.pricing.api import router as landed_cost_router
+from entrepot.reviews.api import router as reviews_router
 from entrepot.search.api import router as search_router
 from entrepot.sellerapi.api import router as seller_router
 
@@ -17,6 +19,7 @@ api = NinjaAPI(
 api.add_router("/catalog", catalog_router)
 api.add_router("/v1", landed_cost_router)
 api.add_router("/v1", search_router)
+api.add_router("/v1", reviews_router)
 api.add_router("/v1/seller", seller_router)
 
 # ninja puts the parameter kind and name in front of the field path
@@ -46,3 +49,30 @@ def invalid_input(request, exc: ValidationError):
         f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
     )
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+# ninja's own words for a few refusals are terse: say what was wrong and what to do
+# (tests/security/test_api_fuzz.py wants a clear `detail` with every 4xx)
+_CLEARER = {
+    (400, "Cannot parse request body"): "the request body is not valid JSON: send a JSON "
+    "object with the header `Content-Type: application/json`",
+    (401, "Unauthorized"): "sign in first: this operation needs the session of a signed-in "
+    "account (the `sessionid` cookie; for writes also the `csrftoken` cookie's value in the "
+    "header `X-CSRFToken`)",
+    (403, "CSRF check Failed"): "CSRF check failed: send the value of the `csrftoken` cookie "
+    "in the header `X-CSRFToken`",
+}
+
+
+@api.exception_handler(HttpError)
+def refused(request, exc: HttpError):
+    message = str(exc)
+    detail = _CLEARER.get((exc.status_code, message), message)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    """ninja answers a bare "Not Found"; name what was looked for."""
+    detail = f"nothing found at {request.path}: check the ids in the path"
+    return api.create_response(request, {"detail": detail}, status=404)

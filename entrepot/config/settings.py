@@ -8,6 +8,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from entrepot.config.env import data_dir, env_bool, env_int, secret_key
+from entrepot.config.production import proxy_ssl_header
 
 DATA_DIR = data_dir()
 BASE_DIR = DATA_DIR.parent
@@ -45,16 +46,22 @@ INSTALLED_APPS = [
     "entrepot.storefront",
     "entrepot.sellercentral",
     "entrepot.backoffice",
+    "entrepot.audit",
+    "entrepot.reviews",
+    "entrepot.aftersales",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "entrepot.config.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "entrepot.config.locale.AreaLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "entrepot.audit.middleware.AuditContextMiddleware",
+    "entrepot.config.ratelimit.RateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -120,6 +127,16 @@ else:
         }
     }
 
+# A PostgreSQL streaming replica of DATABASE_URL: the reads of selectors marked
+# replica-safe go there, everything else and every write to the primary (see
+# entrepot.config.db_router and docs/scaling.md).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests read the primary's copy
+    DATABASE_ROUTERS = ["entrepot.config.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "entrepot.config.db_router.PrimaryPinMiddleware")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache --------------------------------------------------------------------------
@@ -173,6 +190,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 # sessions are read on every request and written rarely: serve them from the cache
+# (with REDIS_URL: from Redis, shared by every web process and host; the database row
+# written at login keeps them through a cache flush)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # flash messages travel in a signed cookie: "Added to your cart" must not write a row
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
@@ -215,12 +234,58 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
 # --- security -----------------------------------------------------------------------
+# ENTREPOT_ENV=production turns on the startup checks at the end of this file (no DEBUG,
+# a SECRET_KEY and ENTREPOT_PII_KEYS from the environment) and secure defaults: secure
+# cookies and HSTS. `entrepot demo`, tests and development leave it unset.
+ENTREPOT_ENV = os.environ.get("ENTREPOT_ENV", "development").strip().lower()
+PRODUCTION = ENTREPOT_ENV == "production"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS is sent on HTTPS responses only; a year by default in production
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# behind a TLS-terminating proxy: SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto: https"
+# (only if the proxy always sets or strips that header), then SECURE_SSL_REDIRECT=1
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(os.environ.get("SECURE_PROXY_SSL_HEADER", ""))
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Content-Security-Policy on every response (entrepot.config.security); inline scripts
+# run only with the response's nonce. ENTREPOT_CSP replaces the whole policy.
+ENTREPOT_CSP = os.environ.get("ENTREPOT_CSP", "")
+# the request header a trusted proxy puts the client's address in, e.g. HTTP_X_REAL_IP
+# (rate limits count per address); empty: REMOTE_ADDR
+ENTREPOT_CLIENT_IP_HEADER = os.environ.get("ENTREPOT_CLIENT_IP_HEADER", "")
+
+# request bodies: form fields at most 2.5 MB (Django's default), a whole request (with
+# uploads) at most 25 MB; bigger ones get 413 before anything reads them
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+ENTREPOT_MAX_REQUEST_BYTES = env_int("ENTREPOT_MAX_REQUEST_BYTES", 25 * 1024 * 1024)
+
+# abuse limits (entrepot.config.ratelimit): "COUNT/SECONDS" per account, and *_ip per
+# client address; each from ENTREPOT_RATE_<NAME> (e.g. ENTREPOT_RATE_LOGIN_IP=30/300),
+# "off" switches one off. lockout: failed logins before an account (address) is blocked
+# for the window.
+_RATE_DEFAULTS = {
+    "login_ip": "30/300",
+    "lockout": "5/900",
+    "lockout_ip": "20/900",
+    "identity": "10/3600",
+    "identity_ip": "30/3600",
+    "checkout": "10/60",
+    "checkout_ip": "30/60",
+    "api": "600/60",
+    "api_ip": "300/60",
+}
+ENTREPOT_RATE_LIMITS = {
+    name: os.environ.get(f"ENTREPOT_RATE_{name.upper()}", default)
+    for name, default in _RATE_DEFAULTS.items()
+}
 
 # --- sensitive personal information (PIPL) ------------------------------------------
 # Buyers' resident ID numbers are encrypted by the application (entrepot.buyers.vault).
@@ -291,3 +356,14 @@ LOGGING = {
     # handler of its own, so each line is logged once.
     "loggers": {"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }
+
+# --- production start-up checks -----------------------------------------------------
+if PRODUCTION:
+    from entrepot.config.production import refuse_unsafe_production
+
+    refuse_unsafe_production(
+        debug=DEBUG,
+        secret_key_from_env=bool(os.environ.get("SECRET_KEY")),
+        secret_key=SECRET_KEY,
+        pii_keys=ENTREPOT_PII_KEYS,
+    )

@@ -6,7 +6,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +33,7 @@ from entrepot.buyers.models import Buyer
 from entrepot.buyers.selectors import address_book
 from entrepot.buyers.services import AddressFields, address_remember
 from entrepot.catalog.models import Product, ProductVariant
+from entrepot.config import ratelimit
 from entrepot.domain.money import Money
 from entrepot.logistics.selectors import tracking_of
 from entrepot.orders.checkout import Address, CartLine, CheckoutRefused, checkout_place
@@ -55,7 +62,9 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
         variant_id = int(request.POST["variant"])
         quantity = int(request.POST.get("quantity", "1"))
     except (KeyError, ValueError):
-        raise Http404("choose a variant") from None
+        return HttpResponseBadRequest(
+            _("Choose a variant, and a whole number of units, to add to the cart.")
+        )
     variant = get_object_or_404(
         ProductVariant, pk=variant_id, product__status=Product.Status.PUBLISHED
     )
@@ -229,6 +238,7 @@ def _address_initial(buyer: Buyer | None) -> dict:
 @require_POST
 @login_required
 def checkout_view(request: HttpRequest) -> HttpResponse:
+    ratelimit.check(request, "checkout", account=f"user:{request.user.pk}")
     buyer = _buyer(request)
     lines = [CartLine(variant_id, qty) for variant_id, qty in cart_lines(request).items()]
     if buyer.country == "CN" and not hasattr(buyer, "identity"):
