@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import Http404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -116,9 +117,12 @@ def list_products(request, filters: Query[ProductFilters]):
     }
 
 
-@router.get("/products/{product_id}", response={200: ProductDetail})
+@router.get("/products/{product_id}", response={200: ProductDetail, 404: ErrorOut})
 def get_product(request, product_id: int):
-    product = selectors.published_product(product_id)
+    try:
+        product = selectors.published_product(product_id)
+    except Http404:
+        raise HttpError(404, f"no product #{product_id} for sale") from None
     rates, currency = current_rate_table(), settings.ENTREPOT_DISPLAY_CURRENCY
     variants = []
     for v in product.variants.all():
