@@ -124,14 +124,27 @@ def dispute_resolve(
     if outcome == PARTIAL and (amount is None or amount <= 0):
         raise DisputeRefused(_("A partial refund needs an amount above zero."))
     now = now or timezone.now()
+    # Claim the decision first (`resolved_by` set while the status is still open), so two
+    # operators deciding at once cannot both refund: the second is told who is deciding.
     with transaction.atomic():
         locked = _locked_dispute(dispute, *Dispute.OPEN_STATUSES)
+        if locked.resolved_by:
+            raise DisputeRefused(
+                _("%(actor)s is deciding this dispute already; reload the page.")
+                % {"actor": locked.resolved_by}
+            )
+        Dispute.objects.filter(pk=locked.pk).update(resolved_by=actor[:150])
     if outcome != REJECT:
-        refund_issue(
-            order=locked.order, actor=actor, full=outcome == REFUND,
-            amount=amount if outcome == PARTIAL else None,
-            reason=f"dispute {locked.pk}: {note}", dispute=locked, now=now,
-        )  # fmt: skip
+        try:
+            refund_issue(
+                order=locked.order, actor=actor, full=outcome == REFUND,
+                amount=amount if outcome == PARTIAL else None,
+                reason=f"dispute {locked.pk}: {note}", dispute=locked, now=now,
+            )  # fmt: skip
+        except Exception:
+            # refused or failed: the dispute stays open for another decision
+            Dispute.objects.filter(pk=locked.pk, resolved_by=actor[:150]).update(resolved_by="")
+            raise
     status = {REFUND: Dispute.Status.REFUNDED, PARTIAL: Dispute.Status.PARTIAL,
               REJECT: Dispute.Status.REJECTED}[outcome]  # fmt: skip
     with transaction.atomic():

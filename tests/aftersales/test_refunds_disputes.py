@@ -222,3 +222,29 @@ def test_a_refund_the_wallet_made_but_the_ledger_missed_is_posted_by_the_task(mo
     assert refund.status == "completed" and order.status == "refunded"
     _balanced()
     assert aftersales_deadlines_run()["refunds_posted"] == 0
+
+
+def test_a_second_operator_cannot_decide_a_dispute_another_is_deciding():
+    from entrepot.aftersales.models import Dispute
+    from entrepot.aftersales.services import DisputeRefused, dispute_open, dispute_resolve
+
+    order = delivered_cbec_order()
+    dispute = dispute_open(order=order, actor="buyer", reason="damaged", text="broken")
+    # the first operator's refund is under way: the decision is claimed
+    Dispute.objects.filter(pk=dispute.pk).update(resolved_by="ops-a")
+    with pytest.raises(DisputeRefused, match="ops-a is deciding"):
+        dispute_resolve(dispute=dispute, actor="ops-b", outcome="refund", note="mine")
+    assert not order.refunds.exists()
+
+
+def test_a_refused_decision_leaves_the_dispute_open_for_another():
+    from entrepot.aftersales.models import Dispute
+    from entrepot.aftersales.services import RefundRefused, dispute_open, dispute_resolve
+
+    order = delivered_cbec_order()
+    dispute = dispute_open(order=order, actor="buyer", reason="damaged", text="broken")
+    with pytest.raises(RefundRefused):
+        dispute_resolve(dispute=dispute, actor="ops-a", outcome="partial", note="too much",
+                        amount=order.total_amount * 10)  # fmt: skip
+    dispute.refresh_from_db()
+    assert dispute.status in Dispute.OPEN_STATUSES and dispute.resolved_by == ""
