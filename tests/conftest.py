@@ -23,6 +23,23 @@ def _django_test_defaults(request):
     cache.clear()
 
 
+# what the long checks tried (cases fuzzed, endpoints x roles, kills survived, state
+# machine steps): label -> count, printed at the end of every run, `make test` included,
+# so that a check that quietly tried nothing is seen
+COUNTS: dict[str, int] = {}
+
+
+def count(label: str, n: int) -> None:
+    COUNTS[label] = COUNTS.get(label, 0) + n
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if COUNTS:
+        terminalreporter.section("what the checks tried")
+        for label, n in COUNTS.items():
+            terminalreporter.write_line(f"{label}: {n:,}")
+
+
 def pytest_report_header(config):
     """Say which database and cache this run really used (CI runs SQLite and PostgreSQL)."""
     from django.conf import settings

@@ -60,6 +60,7 @@ from entrepot.payments.gateway import sandbox_gateway
 from entrepot.payments.models import SandboxCharge
 from entrepot.payments.services import notification_receive, payment_create
 from tests import factories
+from tests.conftest import count
 from tests.customs.helpers import ADDRESS, cn_buyer, variant
 
 pytestmark = pytest.mark.django_db
@@ -269,6 +270,7 @@ def test_the_ledger_balances_after_1000_random_marketplace_operations(world):
     kinds = ", ".join(f"{k} {v}" for k, v in sorted(done.items()))
     statuses = dict(Order.objects.values_list("status").annotate(n=Count("id")).order_by())
     print(f"\nledger state machine: {steps_run} operations ({kinds}); orders {statuses}")
+    count("ledger state machine: operations", steps_run)
     assert steps_run >= 1000
     # the mix really happened: money went every way the ledger knows
     kinds_posted = set(LedgerTransaction.objects.values_list("kind", flat=True).distinct())

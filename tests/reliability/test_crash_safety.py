@@ -29,6 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.cli import ENTREPOT, cli_env
+from tests.conftest import count
 from tests.reliability.crashload import Shopper, Tally
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -277,6 +278,8 @@ def test_killing_server_and_worker_mid_checkout_loses_nothing_and_applies_nothin
         for line in procs.log.read_text(errors="replace").splitlines()
         if "open payments again" in line
     )
+    count("crash safety: SIGKILLs of server and worker survived", kills)
+    count("crash safety: payments acknowledged", len(tally.acknowledged))
     print(
         f"\ncrash safety: {kills} kills of server and worker survived (server starts "
         f"{', '.join(f'{s:.1f}' for s in restart_s)} s), {elapsed:.0f} s in all "

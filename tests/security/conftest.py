@@ -8,20 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-# filled by the tests of this folder: label -> count
-COUNTS: dict[str, int] = {}
-
-
-def count(label: str, n: int) -> None:
-    COUNTS[label] = COUNTS.get(label, 0) + n
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not COUNTS:
-        return
-    terminalreporter.section("security checks")
-    for label, n in COUNTS.items():
-        terminalreporter.write_line(f"{label}: {n}")
+from tests.conftest import count  # noqa: F401  (the tests of this folder import it here)
 
 
 @pytest.fixture
