@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from entrepot.aftersales import conf
-from entrepot.aftersales.exceptions import DisputeRefused, seller_bump
+from entrepot.aftersales.exceptions import DisputeRefused
 from entrepot.aftersales.models import Dispute, DisputeMessage
 from entrepot.aftersales.refunds import refund_issue
 from entrepot.orders.models import Order
+from entrepot.reviews.services import seller_stats_bump
 
 SYSTEM = "system:aftersales"
 
@@ -55,7 +56,7 @@ def dispute_open(
             seller_answer_by=now + conf.dispute_answer(),
         )  # fmt: skip
         _say(dispute, DisputeMessage.Author.BUYER, actor, text, now)
-        seller_bump(seller_id=order.seller_id, disputes=1)
+        seller_stats_bump(seller_id=order.seller_id, disputes=1)
         return dispute
 
 

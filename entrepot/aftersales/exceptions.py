@@ -23,10 +23,3 @@ class RefundRefused(AftersalesError):
 
 class DisputeRefused(AftersalesError):
     pass
-
-
-def seller_bump(*, seller_id: int, **deltas: int) -> None:
-    """The seller's service counters (entrepot.reviews), on commit of this transaction."""
-    from entrepot.reviews.services import seller_stats_bump
-
-    seller_stats_bump(seller_id=seller_id, **deltas)

@@ -68,13 +68,13 @@ from entrepot.aftersales.exceptions import (
     DisputeRefused,
     RefundRefused,
     ReturnRefused,
-    seller_bump,
 )
 from entrepot.aftersales.models import ReturnLine, ReturnPhoto, ReturnRequest
 from entrepot.aftersales.refunds import refund_issue, refund_post, refunds_post_pending
 from entrepot.domain import aftersales as rules
 from entrepot.orders.models import Order, OrderEvent
 from entrepot.orders.services import order_transition
+from entrepot.reviews.services import seller_stats_bump
 
 __all__ = [
     "PARTIAL", "REFUND", "REJECT", "AftersalesError", "DeadlineResult", "DisputeRefused",
@@ -82,7 +82,7 @@ __all__ = [
     "dispute_reply", "dispute_resolve", "disputes_deadlines_enforce", "refund_issue",
     "refund_post", "refunds_post_pending", "released_at", "return_accept", "return_receive",
     "return_reject", "return_request", "returns_answer_overdue", "returns_expire_overdue",
-    "seller_bump", "window_of",
+    "window_of",
 ]  # fmt: skip
 
 logger = logging.getLogger(__name__)
@@ -281,7 +281,7 @@ def return_accept(
             request.goods_due_by = now + conf.ship_back()
         request.customs_note = _customs_return(request, actor=actor, now=now)
         request.save()
-        seller_bump(seller_id=request.order.seller_id, returns=1)
+        seller_stats_bump(seller_id=request.order.seller_id, returns=1)
         return request
 
 
