@@ -1,22 +1,15 @@
 import pytest
-from cryptography.fernet import Fernet
 
 from entrepot.buyers import vault
+from tests.customs.helpers import simulated_customs
 
 
 @pytest.fixture(autouse=True)
 def aftersales_settings(settings, db):
     """As the customs tests: a fresh PII key, a simulated port answering at once, and the
     sandbox wallet with a signing secret (refunds go through it)."""
-    settings.ENTREPOT_PII_KEYS = [Fernet.generate_key().decode()]
-    settings.ENTREPOT_PII_INDEX_KEY = "index key for tests"
-    settings.ENTREPOT_CUSTOMS_SIM_DELAY_SECONDS = 0
-    settings.ENTREPOT_CUSTOMS_SIM_REJECT_RATE = 0.0
-    settings.ENTREPOT_CUSTOMS_SIM_SEED = "7"
-    settings.ENTREPOT_SIM_CARRIER_STEP_MINUTES = 0
-    settings.ENTREPOT_DEFAULT_CARRIER = "simulated"
+    simulated_customs(settings)
     settings.ENTREPOT_PAYMENT_SANDBOX_SECRET = "sandbox-secret-for-tests"
-    vault.reset()
     yield settings
     vault.reset()
 

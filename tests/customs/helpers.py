@@ -6,8 +6,10 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, datetime
 
+from cryptography.fernet import Fernet
 from django.db import transaction
 
+from entrepot.buyers import vault
 from entrepot.buyers.services import identity_verify
 from entrepot.logistics.services import stock_set, warehouse_own_ensure
 from entrepot.orders.checkout import Address, CartLine, checkout_place
@@ -20,6 +22,20 @@ NOW = datetime(2026, 11, 27, 10, tzinfo=UTC)
 ID_NUMBER = "11010519491231002X"  # valid example of the rules sheet, a woman born 1949
 ADDRESS = Address(name="王芳", phone="13800138000", address="浙江省杭州市西湖区文三路100号")
 _tx = itertools.count(1)
+
+
+def simulated_customs(settings) -> None:
+    """A fresh PII key; the simulated port answers at once, rejects nothing at random
+    unless a test says so, and draws from a fixed seed; the simulated carrier reports every
+    node at once. The caller resets the vault again when it is done."""
+    settings.ENTREPOT_PII_KEYS = [Fernet.generate_key().decode()]
+    settings.ENTREPOT_PII_INDEX_KEY = "index key for tests"
+    settings.ENTREPOT_CUSTOMS_SIM_DELAY_SECONDS = 0
+    settings.ENTREPOT_CUSTOMS_SIM_REJECT_RATE = 0.0
+    settings.ENTREPOT_CUSTOMS_SIM_SEED = "7"
+    settings.ENTREPOT_SIM_CARRIER_STEP_MINUTES = 0
+    settings.ENTREPOT_DEFAULT_CARRIER = "simulated"
+    vault.reset()
 
 
 def cn_buyer(*, name: str = "王芳", id_number: str = ID_NUMBER, verified: bool = True):

@@ -17,7 +17,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from cryptography.fernet import Fernet
 from django.db.models import Count
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -61,7 +60,7 @@ from entrepot.payments.models import SandboxCharge
 from entrepot.payments.services import notification_receive, payment_create
 from tests import factories
 from tests.conftest import count
-from tests.customs.helpers import ADDRESS, cn_buyer, variant
+from tests.customs.helpers import ADDRESS, cn_buyer, simulated_customs, variant
 
 pytestmark = pytest.mark.django_db
 
@@ -232,14 +231,9 @@ class Marketplace(RuleBasedStateMachine):
 def world(settings):
     from entrepot.pricing.positive_list import positive_list_load_sample
 
-    settings.ENTREPOT_PII_KEYS = [Fernet.generate_key().decode()]
-    settings.ENTREPOT_PII_INDEX_KEY = "index key for tests"
-    settings.ENTREPOT_CUSTOMS_SIM_DELAY_SECONDS = 0
-    settings.ENTREPOT_CUSTOMS_SIM_REJECT_RATE = 0.0
-    settings.ENTREPOT_CUSTOMS_SIM_SEED = "7"
+    simulated_customs(settings)
     settings.ENTREPOT_PAYMENT_SANDBOX_SECRET = "sandbox-secret-for-tests"
     settings.ENTREPOT_PAYMENT_SUCCEEDED_HANDLER = "entrepot.orders.payment_flow.checkout_paid"
-    vault.reset()
     factories.rates()
     positive_list_load_sample()
     ohio = factories.seller(verification_status="approved", currency="USD")

@@ -1,7 +1,7 @@
 import pytest
-from cryptography.fernet import Fernet
 
 from entrepot.buyers import vault
+from tests.customs.helpers import simulated_customs
 
 
 @pytest.fixture(autouse=True)
@@ -9,14 +9,7 @@ def customs_settings(settings, db):
     """A fresh PII key; the simulated port answers at once, rejects nothing at random
     unless a test says so, and draws from a fixed seed; the simulated carrier reports every
     node at once."""
-    settings.ENTREPOT_PII_KEYS = [Fernet.generate_key().decode()]
-    settings.ENTREPOT_PII_INDEX_KEY = "index key for tests"
-    settings.ENTREPOT_CUSTOMS_SIM_DELAY_SECONDS = 0
-    settings.ENTREPOT_CUSTOMS_SIM_REJECT_RATE = 0.0
-    settings.ENTREPOT_CUSTOMS_SIM_SEED = "7"
-    settings.ENTREPOT_SIM_CARRIER_STEP_MINUTES = 0
-    settings.ENTREPOT_DEFAULT_CARRIER = "simulated"
-    vault.reset()
+    simulated_customs(settings)
     yield settings
     vault.reset()
 
