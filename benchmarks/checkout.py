@@ -80,7 +80,8 @@ TARGET_ORDERS_PER_S = 100
 SANDBOX_PAGE = re.compile(r"/payments/sandbox/([0-9a-f-]{36})/")
 PRICE = re.compile(r'class="price">([^<]*)<')
 REVIEW_PAGE = re.compile(r"^/checkout/(\d+)/$")
-STEPS = ("cart add", "checkout", "review", "pay", "wallet page", "notify", "cycle")
+STEPS = ("cart add", "checkout", "review", "pay", "wallet page", "place (API)", "notify", "cycle")
+PATHS = ("api", "pages")
 
 
 # --- setup and verification: run as Django subprocesses in the data directory --------
@@ -259,6 +260,7 @@ class Browser:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.jar: dict[str, str] | None = {} if cookies else None
         self.address: dict[str, str] = {}  # the checkout form's delivery address
+        self.delivery: dict = {}  # the same, as POST /api/v1/checkout takes it
 
     def request(self, method, path, form=None, *, body=None, headers=None):
         headers = dict(headers or {})
@@ -368,7 +370,38 @@ def cycle(buyer: Browser, wallet: Browser, lines: list[int], timings: dict) -> N
     timings["cycle"].append(time.perf_counter() - started)
 
 
-def client(number, port, usernames, variants, seconds, ready, start, out) -> None:
+def api_cycle(buyer: Browser, wallet: Browser, lines: list[int], timings: dict) -> None:
+    """What a shop app does: POST /api/v1/checkout (the orders placed, the payment
+    registered, the amount and the wallet's page in the answer), then the wallet's signed
+    notification. Raises Refused for a 422 (the yearly quota, say), RuntimeError else."""
+    body = {"lines": [{"variant": v, "quantity": 1} for v in lines], **buyer.delivery}
+    headers = {"Content-Type": "application/json", "X-CSRFToken": buyer.jar.get("csrftoken", "")}
+    started = time.perf_counter()
+    status, _location, answer = buyer.request(
+        "POST", "/api/v1/checkout", body=json.dumps(body).encode(), headers=headers
+    )
+    timings["place (API)"].append(time.perf_counter() - started)
+    if status == 422:
+        raise Refused(f"POST /api/v1/checkout answered 422 {answer[:80]!r}")
+    if status != 201:
+        raise RuntimeError(f"POST /api/v1/checkout answered {status} {answer[:80]!r}")
+    placed = json.loads(answer)
+    match = SANDBOX_PAGE.fullmatch(placed["payment"]["pay_url"])
+    if not match:
+        raise RuntimeError(f"no wallet page in {placed['payment']}")
+    event = wallet_event(match.group(1), Decimal(placed["total"]), datetime.now(UTC))
+    headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(SECRET, event)}
+    t = time.perf_counter()
+    status, _location, answer = wallet.request(
+        "POST", "/payments/notify/sandbox/", body=event, headers=headers
+    )
+    timings["notify"].append(time.perf_counter() - t)
+    if status != 200:
+        raise RuntimeError(f"notify answered {status} {answer[:40]!r}")
+    timings["cycle"].append(time.perf_counter() - started)
+
+
+def client(number, port, usernames, variants, seconds, ready, start, out, path="pages") -> None:
     rng = random.Random(number)
     result = {"checkouts": 0, "orders": 0, "errors": Counter(), "refused": Counter()}
     timings: dict[str, list[float]] = {step: [] for step in STEPS}
@@ -379,13 +412,17 @@ def client(number, port, usernames, variants, seconds, ready, start, out) -> Non
             browser.login(username)
             if isinstance(address, int):  # the default of the buyer's address book
                 browser.address = {"saved_address": str(address)}
+                browser.delivery = {"address_id": address}
             else:
                 phone = f"+1 614 555 {rng.randrange(10**4):04d}"
                 browser.address = {"consignee_name": name, "consignee_address": address,
                                    "consignee_phone": phone}  # fmt: skip
+                browser.delivery = {"consignee": {"name": name, "phone": phone,
+                                                  "address": address}}  # fmt: skip
             buyers.append(browser)
         wallet = Browser(port, cookies=False)
-        cycle(buyers[0], wallet, [variants[0][0]], {step: [] for step in STEPS})  # warm-up
+        run_cycle = api_cycle if path == "api" else cycle
+        run_cycle(buyers[0], wallet, [variants[0][0]], {step: [] for step in STEPS})  # warm-up
     except Exception as exc:  # reported, not raised: the parent waits
         ready.put(f"client {number}: {type(exc).__name__}: {exc}")
         out.put({**result, "timings": timings, "elapsed": 0.0, "cpu": 0.0})
@@ -399,7 +436,7 @@ def client(number, port, usernames, variants, seconds, ready, start, out) -> Non
         turn += 1
         picked = rng.sample(variants, rng.choice((1, 2)))
         try:
-            cycle(browser, wallet, [v for v, _seller in picked], timings)
+            run_cycle(browser, wallet, [v for v, _seller in picked], timings)
         except Refused as exc:
             result["refused"][str(exc)] += 1
             buyers.remove(browser)  # most likely the buyer's yearly quota
@@ -422,6 +459,7 @@ def drive(
     clients: int,
     buyers_per_client: int,
     seconds: float,
+    path: str = "pages",
     started=lambda: None,
     finished=lambda: None,
 ) -> tuple[list[dict], list[str]]:
@@ -439,7 +477,7 @@ def drive(
             names = setup["buyers"][n * per : (n + 1) * per]
             procs.append(multiprocessing.Process(
                 target=client,
-                args=(n, port, names, setup["variants"], seconds, ready, start, out),
+                args=(n, port, names, setup["variants"], seconds, ready, start, out, path),
                 daemon=True,
             ))  # fmt: skip
         for p in procs:
@@ -539,7 +577,8 @@ def bench(args: argparse.Namespace) -> int:
 
             results, problems = drive(
                 port, setup, clients=args.clients, buyers_per_client=args.buyers_per_client,
-                seconds=args.seconds, started=clock_starts, finished=clock_stops,
+                seconds=args.seconds, path=args.path, started=clock_starts,
+                finished=clock_stops,
             )  # fmt: skip
             server_cpu, postgres_cpu, busy = measured["cpu"]
         finally:
@@ -563,8 +602,10 @@ def report(args, results, counts, ledger, cpu, server_log) -> None:
     timings = {s: [x for r in results for x in r["timings"][s]] for s in STEPS}
     database = "PostgreSQL" if args.database == "postgres" else "SQLite"
     rate = orders / elapsed
-    print(f"\nCheckout end to end: gunicorn {args.workers} workers x 1 thread, {args.clients} "
-          f"clients x {args.buyers_per_client} buyers, {elapsed:.1f} s, {database}, "
+    what = ("POST /api/v1/checkout + the wallet's notification" if args.path == "api"
+            else "the buyer's pages + the wallet's notification")  # fmt: skip
+    print(f"\nCheckout end to end ({what}):\ngunicorn {args.workers} workers x 1 thread, "
+          f"{args.clients} clients x {args.buyers_per_client} buyers, {elapsed:.1f} s, {database}, "
           f"{os.cpu_count()} CPUs shared")  # fmt: skip
     print(f"checkouts {checkouts:,}  orders {orders:,}  "
           f"({orders / max(checkouts, 1):.2f} per checkout)  errors {sum(errors.values())}  "
@@ -576,6 +617,8 @@ def report(args, results, counts, ledger, cpu, server_log) -> None:
     print(f"\n{'step':<13}{'requests':>10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     for step in STEPS:
         values = timings[step]
+        if not values:
+            continue
         median = statistics.median(values) * 1000 if values else 0.0
         print(f"{step:<13}{len(values):>10,}{len(values) / elapsed:>9.1f}{median:>9.1f}"
               f"{_pct(values, 0.95):>9.1f}{_pct(values, 0.99):>9.1f}")  # fmt: skip
@@ -621,6 +664,11 @@ def main() -> int:
         default="postgres" if os.environ.get("DATABASE_URL") else "sqlite",
         help="postgres uses DATABASE_URL (default when it is set)",
     )
+    parser.add_argument(
+        "--path", choices=PATHS, default="api",
+        help="api: POST /api/v1/checkout and the notification (order placement + payment, "
+        "default); pages: the buyer's six pages",
+    )  # fmt: skip
     parser.add_argument("--_setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--_verify", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--buyers-needed", type=int, default=48, help=argparse.SUPPRESS)

@@ -271,6 +271,10 @@ API: dict[str, Access] = {
         note="another buyer's order line: 403 'only the buyer of an order can review it', "
         "as for a line that does not exist",
     ),
+    "POST /api/v1/checkout": _post(
+        BUYER_SESSION, note="any signed-in buyer checks out; sellers and operators: 403"
+    ),
+    "GET /api/v1/checkout/{checkout_id}": Access(BUYER_SESSION, owner=True),
     "GET /api/v1/seller/listings": Access(SELLER_TOKEN),
     "POST /api/v1/seller/listings": _post(SELLER_TOKEN),
     "GET /api/v1/seller/listings/{listing_id}": Access(SELLER_TOKEN, owner=True),

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from entrepot.catalog.api import router as catalog_router
+from entrepot.orders.api import router as checkout_router
 from entrepot.pricing.api import router as landed_cost_router
 from entrepot.reviews.api import router as reviews_router
 from entrepot.search.api import router as search_router
@@ -20,6 +21,7 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/v1", landed_cost_router)
 api.add_router("/v1", search_router)
 api.add_router("/v1", reviews_router)
+api.add_router("/v1", checkout_router)
 api.add_router("/v1/seller", seller_router)
 
 # ninja puts the parameter kind and name in front of the field path

@@ -16,6 +16,8 @@ from entrepot.domain.money import Money
 from entrepot.ledger.services import Capture, post_payments_captured
 from entrepot.orders.models import Checkout, Order
 from entrepot.orders.services import orders_transition
+from entrepot.payments.models import Payment
+from entrepot.payments.services import payment_create
 
 logger = logging.getLogger(__name__)
 REFERENCE_PREFIX = "checkout:"
@@ -23,6 +25,20 @@ REFERENCE_PREFIX = "checkout:"
 
 def checkout_reference(checkout: Checkout) -> str:
     return f"{REFERENCE_PREFIX}{checkout.pk}"
+
+
+def checkout_pay(checkout: Checkout) -> Payment:
+    """Register the payment of `checkout`'s locked total with the wallet, in the verified
+    buyer's name (the wallet reports who paid; customs compare it with the buyer).
+    The caller checked that the quote is still good; send the buyer to `payer_url`."""
+    buyer = checkout.buyer
+    identity = getattr(buyer, "identity", None)
+    return payment_create(
+        reference=checkout_reference(checkout),
+        amount=Money(checkout.total_amount, checkout.currency),
+        payer_name=identity.name if identity else buyer.display_name,
+        payer_id_fingerprint=identity.id_number_fingerprint if identity else "",
+    )
 
 
 def _payer_is_buyer(payment, checkout_id: int) -> bool:

@@ -34,12 +34,10 @@ from entrepot.buyers.selectors import address_book
 from entrepot.buyers.services import AddressFields, address_remember
 from entrepot.catalog.models import Product, ProductVariant
 from entrepot.config import ratelimit
-from entrepot.domain.money import Money
 from entrepot.logistics.selectors import tracking_of
 from entrepot.orders.checkout import Address, CartLine, CheckoutRefused, checkout_place
 from entrepot.orders.models import Checkout, Order
-from entrepot.orders.payment_flow import checkout_reference
-from entrepot.payments.services import payment_create
+from entrepot.orders.payment_flow import checkout_pay
 from entrepot.storefront.cart import cart_add, cart_clear, cart_lines, cart_persist, cart_set
 from entrepot.storefront.cart_json import cart_json
 from entrepot.storefront.cart_totals import cart_summary
@@ -276,7 +274,8 @@ def checkout_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":  # Pay: only the orders' states matter, not the orders
         states = set(checkout.orders.values_list("status", flat=True))
         if checkout.expires_at >= timezone.now() and states == {Order.Status.PLACED}:
-            return _pay(buyer, checkout)
+            checkout.buyer = buyer  # the one already read, with its identity
+            return redirect(checkout_pay(checkout).payer_url)
         messages.error(request, _("This quote has expired or is paid: check out again."))
     orders = list(checkout.orders.select_related("seller").prefetch_related("lines"))
     expired = checkout.expires_at < timezone.now() or any(
@@ -287,18 +286,6 @@ def checkout_review(request: HttpRequest, pk: int) -> HttpResponse:
         "storefront/checkout_review.html",
         {"checkout": checkout, "orders": orders, "expired": expired},
     )
-
-
-def _pay(buyer: Buyer, checkout: Checkout) -> HttpResponse:
-    """Register the payment with the wallet and send the buyer there."""
-    identity = getattr(buyer, "identity", None)
-    payment = payment_create(
-        reference=checkout_reference(checkout),
-        amount=Money(checkout.total_amount, checkout.currency),
-        payer_name=identity.name if identity else buyer.display_name,
-        payer_id_fingerprint=identity.id_number_fingerprint if identity else "",
-    )
-    return redirect(payment.payer_url)
 
 
 @require_safe

@@ -113,6 +113,16 @@ def world(settings, tmp_path):
             street="文三路100号",
         ),
     )
+    # buyer B checks out through the API as well (POST /api/v1/checkout): a default address
+    address_add(
+        buyer=w.buyer_b,
+        fields=AddressFields(
+            recipient="李娜",
+            phone="13900139000",
+            division=Division("浙江省", "杭州市", "上城区"),
+            street="解放路1号",
+        ),
+    )
     w.import_a = ImportJob.objects.create(
         seller=w.seller_a, filename="listings.csv", status=ImportJob.Status.DONE
     )
@@ -190,6 +200,7 @@ PARAMS = {
     # API
     "* /api/catalog/products/{product_id}": lambda w: {"product_id": w.product_a.pk},
     "* /api/v1/products/{product_id}/reviews": lambda w: {"product_id": w.product_a.pk},
+    "* /api/v1/checkout/{checkout_id}": lambda w: {"checkout_id": w.order_a.checkout_id},
     "* /api/v1/seller/listings/{listing_id}*": lambda w: {
         "listing_id": w.product_a.pk,
         "sku": w.variant_a.sku,
@@ -202,6 +213,7 @@ DATA = {
     "sellercentral:hs_suggest": {"title": "Vitamin D3 softgels"},
     "GET /api/v1/search": {"q": "vitamin"},
     "POST /api/v1/reviews": lambda w: {"order_line": w.line_to_review.pk, "stars": 4},
+    "POST /api/v1/checkout": lambda w: {"lines": [{"variant": w.variant_a.pk, "quantity": 1}]},
     "storefront:cart_add": lambda w: {"variant": w.variant_a.pk},
     "POST /api/v1/landed-cost": lambda w: {
         "destination": "CN",
