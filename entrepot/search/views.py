@@ -31,6 +31,8 @@ from entrepot.search.selectors import (
     search_listings,
     suggest,
 )
+from entrepot.storefront.http_cache import conditional_page
+from entrepot.storefront.selectors import catalogue_version
 
 MAX_PAGE = 40
 # page parameter of each facet (the API calls the stock filter in_stock)
@@ -120,6 +122,13 @@ def _facet_groups(request: HttpRequest, result) -> list[dict]:
 
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
+    """The results page, cached like a category page (entrepot.storefront.http_cache): an
+    ETag per URL, language and catalogue version, and for anonymous visitors the whole
+    page for a minute, so a popular query costs one indexed query instead of a search."""
+    return conditional_page(request, (catalogue_version(),), lambda: _render(request))
+
+
+def _render(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     page = _page_number(request)
     context = {"q": text, "categories": category_list(), "searched": bool(text)}

@@ -24,10 +24,11 @@ def shop():
         "category": reverse("storefront:category", args=[category.slug]),
         "product": reverse("storefront:product", args=[product.id]),
         "seller": reverse("storefront:seller", args=[seller.slug]),
+        "search": reverse("search:results") + "?q=Vitamin",
     }, product
 
 
-PAGES = ["home", "category", "product", "seller"]
+PAGES = ["home", "category", "product", "seller", "search"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -79,6 +80,24 @@ def test_an_edited_product_changes_the_listing_etag(client, shop):
     response = client.get(urls["category"], headers={"If-None-Match": etag})
     assert response.status_code == 200
     assert "新标题" in response.content.decode()
+
+
+def test_a_popular_search_is_served_from_the_page_cache_without_searching(client, shop):
+    from entrepot.search.services import index_products
+
+    urls, product = shop
+    index_products(ids=[product.id])  # keywords now, the embedding by the worker later
+    first = client.get(urls["search"])
+    assert product.title_zh in first.content.decode()
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(urls["search"])
+    assert again.content == first.content
+    assert len(ctx) == 1, [q["sql"][:80] for q in ctx.captured_queries]  # the version
+    product.title_zh = "新标题维生素"
+    product.save()
+    index_products(ids=[product.id])
+    fresh = client.get(urls["search"]).content.decode()
+    assert "新标题维生素" in fresh and fresh != first.content.decode()
 
 
 def test_a_stock_change_changes_the_product_etag(client, shop):
