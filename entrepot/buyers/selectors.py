@@ -54,6 +54,18 @@ def address_book(buyer: Buyer) -> list[BuyerAddress]:
     return list(BuyerAddress.objects.filter(buyer=buyer))
 
 
+DELIVERY_FIELDS = ("recipient", "phone", "province", "city", "district", "street")
+
+
+def delivery_address(buyer: Buyer, pk: int | None = None) -> BuyerAddress | None:
+    """Where an order goes: the buyer's address `pk`, or without one their default (the
+    book's first); None when there is none. Only what the parcel needs is read."""
+    addresses = BuyerAddress.objects.filter(buyer=buyer).only(*DELIVERY_FIELDS)
+    if pk is not None:
+        addresses = addresses.filter(pk=pk)
+    return addresses.first()
+
+
 def address_of(buyer: Buyer, pk: int) -> BuyerAddress | None:
     """One address of this buyer's; None for another buyer's (the caller answers 404)."""
     return BuyerAddress.objects.filter(buyer=buyer, pk=pk).first()

@@ -30,7 +30,7 @@ from ninja.security import django_auth
 from pydantic import ConfigDict
 
 from entrepot.buyers.models import Buyer
-from entrepot.buyers.selectors import address_book, address_of
+from entrepot.buyers.selectors import delivery_address
 from entrepot.config import ratelimit
 from entrepot.domain.money import Money
 from entrepot.orders.checkout import Address, CartLine, CheckoutRefused, checkout_place
@@ -41,6 +41,11 @@ from entrepot.payments.models import Payment
 router = Router(tags=["checkout"])
 
 MAX_LINES = 50
+# what checkout and the payment read of the buyer and their verified identity
+BUYER_FIELDS = (
+    "user_id", "display_name", "country",
+    "identity__id", "identity__buyer_id", "identity__name", "identity__id_number_fingerprint",
+)  # fmt: skip
 MAX_QUANTITY = 999
 
 
@@ -106,7 +111,12 @@ def _problem(status: int, code: str, field: str | None, message: str) -> Status:
 
 def _buyer(request: HttpRequest) -> Buyer | None:
     """The signed-in buyer with their verified identity, if any (one query for both)."""
-    return Buyer.objects.select_related("identity").filter(user_id=request.user.pk).first()
+    return (
+        Buyer.objects.select_related("identity")
+        .only(*BUYER_FIELDS)
+        .filter(user_id=request.user.pk)
+        .first()
+    )
 
 
 def _amount(value, currency: str) -> str:
@@ -151,18 +161,15 @@ def _delivery(buyer: Buyer, body: CheckoutIn) -> Address | Status:
         return _problem(422, "INVALID_INPUT", "consignee", _(
             "Buyers in China deliver to an address of their address book: send address_id "
             "(or nothing, for the default address), not consignee."))  # fmt: skip
-    if body.address_id is not None:
-        saved = address_of(buyer, body.address_id)
-        if saved is None:
-            message = _("No saved address #%(id)s in your address book.") % {"id": body.address_id}
-            return _problem(422, "ADDRESS_REQUIRED", "address_id", message)
-    else:
-        book = address_book(buyer)
-        saved = next((a for a in book if a.is_default), book[0] if book else None)
-        if saved is None:
-            return _problem(422, "ADDRESS_REQUIRED", "address_id", _(
-                "Your address book is empty: add a delivery address at /account/addresses/ "
-                "first."))  # fmt: skip
+    saved = delivery_address(buyer, body.address_id)
+    if saved is None and body.address_id is not None:
+        message = _("No saved address #%(id)s in your address book.") % {"id": body.address_id}
+        return _problem(422, "ADDRESS_REQUIRED", "address_id", message)
+    if saved is None:
+        message = _(
+            "Your address book is empty: add a delivery address at /account/addresses/ first."
+        )
+        return _problem(422, "ADDRESS_REQUIRED", "address_id", message)
     return Address(name=saved.recipient, phone=saved.phone, address=saved.address_line)
 
 
@@ -193,8 +200,7 @@ def checkout_create(request: HttpRequest, body: CheckoutIn):
         return Status(422, {"detail": str(refused), "errors": errors})
     checkout.buyer = buyer  # with the identity already read
     payment = checkout_pay(checkout)
-    orders = list(checkout.orders.select_related("seller").order_by("id"))
-    return Status(201, _out(checkout, orders, payment))
+    return Status(201, _out(checkout, checkout.placed_orders, payment))
 
 
 @router.get(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from datetime import datetime
+
+from django.db import connection, transaction
 from django.utils import timezone
 
 from entrepot.audit.services import audit_record, audit_records
@@ -46,6 +48,23 @@ class ConcurrentChange(Exception):
     """An order moved between being read under lock and being written: roll back."""
 
 
+def _move(orders: list[Order], status: str, changes: dict) -> int:
+    """UPDATE the orders still in `status` with `changes` (column values: text, a time or
+    None); how many moved. Plain SQL: on the payment's path the ORM spent more time
+    building this one statement than the database spent running it."""
+    ops = connection.ops
+    values = [
+        ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v
+        for v in changes.values()
+    ]
+    columns = ", ".join(f"{Order._meta.get_field(name).column} = %s" for name in changes)
+    marks = ", ".join(["%s"] * len(orders))
+    sql = f"UPDATE {Order._meta.db_table} SET {columns} WHERE id IN ({marks}) AND status = %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *(o.pk for o in orders), status])
+        return cursor.rowcount
+
+
 @transaction.atomic(savepoint=False)
 def orders_transition(
     *, orders: list[Order], event: str, actor: str = SYSTEM, note: str = "", locked: bool = False
@@ -69,7 +88,7 @@ def orders_transition(
     for status, group in by_state.items():
         target = next_state(status, event)
         changes = {"status": target, **extra.get(event, {})}
-        moved = Order.objects.filter(pk__in=[o.pk for o in group], status=status).update(**changes)
+        moved = _move(group, status, changes)
         if moved != len(group):
             raise ConcurrentChange(f"orders changed while {event!r} was applied to them")
         for order in group:

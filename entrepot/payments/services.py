@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -129,6 +129,17 @@ def payment_create(
     return payment
 
 
+_BY_TOKEN = f"SELECT * FROM {Payment._meta.db_table} WHERE token = %s AND gateway = %s"
+
+
+def _payment_by_token(token, gateway: str) -> Payment | None:
+    """The payment a notification names. A raw query (the ORM converts the columns as
+    usual): every notification runs it, and compiling the ORM's version cost three times
+    as much as running it."""
+    value = Payment._meta.get_field("token").get_db_prep_value(token, connection)
+    return next(iter(Payment.objects.raw(_BY_TOKEN, [value, gateway])), None)
+
+
 def _succeeded_handler() -> Callable[..., object] | None:
     dotted = getattr(settings, "ENTREPOT_PAYMENT_SUCCEEDED_HANDLER", "")
     return import_string(dotted) if dotted else None
@@ -186,7 +197,7 @@ def notification_receive(
         )  # fmt: skip
     record = {"gateway": gateway, "body": body, "signature_valid": True, "event": event}
 
-    payment = Payment.objects.filter(token=event.payment_token, gateway=gateway).first()
+    payment = _payment_by_token(event.payment_token, gateway)
     if payment is None:
         note = f"no {gateway} payment {event.payment_token}"
         logger.warning("payment notification rejected: %s", note)

@@ -89,6 +89,39 @@ def test_cancelled_orders_give_the_quota_back(shop):
     assert year_to_date_cny(buyer, now=NOW).amount == 0
 
 
+def test_the_year_to_date_counts_exactly_the_orders_the_rules_count(shop):
+    """Every kind of order the sum must leave out, and the partial refund it subtracts,
+    checked against the ORM's aggregate of the same rule (the fast path is plain SQL)."""
+    from datetime import timedelta
+
+    from django.db.models import F, Sum
+
+    from entrepot.orders.models import Order
+
+    buyer = factories.buyer()
+    variant = _variant(shop, price="33.33", stock=50)
+    placed = [checkout_place(buyer=buyer, lines=[CartLine(variant.id, 1)], now=NOW)
+              for _ in range(6)]  # fmt: skip
+    orders = [c.orders.get() for c in placed]
+    Order.objects.filter(pk=orders[0].pk).update(status="cancelled")
+    Order.objects.filter(pk=orders[1].pk).update(status="paid", refunded_amount=Decimal("10.01"))
+    Order.objects.filter(pk=orders[2].pk).update(origin_country="CN")  # domestic: no quota
+    new_year = NOW.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    last_year = new_year - timedelta(seconds=1)
+    Order.objects.filter(pk=orders[3].pk).update(placed_at=last_year)
+    Order.objects.filter(pk=orders[4].pk).update(status="returned")
+    expected = (
+        Order.objects.filter(buyer=buyer, currency="CNY", status__in=["placed", "paid"],
+                             placed_at__gte=new_year)
+        .exclude(origin_country="CN")
+        .aggregate(n=Sum(F("total_amount") - F("refunded_amount")))["n"]
+    )  # fmt: skip
+    kept = [orders[1], orders[5]]
+    assert expected == sum(o.total_amount for o in kept) - Decimal("10.01")
+    assert year_to_date_cny(buyer, now=NOW).amount == expected
+    assert year_to_date_cny(factories.buyer(), now=NOW).amount == 0
+
+
 def test_out_of_stock_is_refused_and_leaves_nothing(shop):
     variant = _variant(shop, stock=1)
     before = _fingerprint()
