@@ -389,7 +389,7 @@ def api_cycle(buyer: Browser, wallet: Browser, lines: list[int], timings: dict) 
     match = SANDBOX_PAGE.fullmatch(placed["payment"]["pay_url"])
     if not match:
         raise RuntimeError(f"no wallet page in {placed['payment']}")
-    event = wallet_event(match.group(1), Decimal(placed["total"]), datetime.now(UTC))
+    event = wallet_event(match.group(1), Decimal(placed["total"]["amount"]), datetime.now(UTC))
     headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(SECRET, event)}
     t = time.perf_counter()
     status, _location, answer = wallet.request(

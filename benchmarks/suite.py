@@ -333,7 +333,9 @@ def ensure_dataset(args, env: dict) -> tuple[Path, dict]:
     _run([*_entrepot(), *seed], env, "entrepot seed")
     seeded = time.perf_counter() - started
     say(f"  seeded in {seeded:.0f} s; preparing the checkout buyers and stock ...")
-    needed = max(args.clients * args.buyers_per_client, 48)
+    # the two checkout rows (API, pages) each have their own buyers: a row must not find
+    # its buyers' yearly CBEC quota spent by the row before
+    needed = 2 * max(args.clients * args.buyers_per_client, 48)
     variants = min(300, max(20, sizes["products"] // 10))  # each costs 3 dry-run checkouts
     setup = json.loads(_run(
         [sys.executable, checkout.__file__, "--_setup", "--buyers-needed", str(needed),
@@ -788,8 +790,11 @@ def run_suite(args) -> int:
         plan = scenario_table(args, meta, port)
         for row in plan:
             if row.get("checkout"):
-                row["setup"] = meta["setup"]
-                if len(meta["setup"]["buyers"]) < args.clients * args.buyers_per_client:
+                per_row = args.clients * args.buyers_per_client
+                first = per_row if row["path"] == "pages" else 0
+                buyers = meta["setup"]["buyers"][first : first + per_row]
+                row["setup"] = {**meta["setup"], "buyers": buyers}
+                if len(buyers) < per_row:
                     raise SystemExit(
                         "the kept data set has too few checkout buyers for "
                         "--clients x --buyers-per-client: add --rebuild"
@@ -971,8 +976,9 @@ def main(argv: list[str] | None = None, args: argparse.Namespace | None = None) 
         if not args.database_url.startswith("postgres"):
             raise SystemExit("entrepot bench --database postgres needs DATABASE_URL=postgres://...")
         args.redis_url = os.environ.get("REDIS_URL") or DEFAULT_REDIS
-    if "checkout" in args.scenarios and args.clients * args.buyers_per_client > 200:
-        raise SystemExit("entrepot bench: --clients x --buyers-per-client must be at most 200")
+    if "checkout" in args.scenarios and args.clients * args.buyers_per_client > 100:
+        # each of the two checkout rows has its own buyers, of the 200 seeded at least
+        raise SystemExit("entrepot bench: --clients x --buyers-per-client must be at most 100")
     return run_suite(args)
 
 

@@ -31,6 +31,7 @@ from pydantic import ConfigDict
 
 from entrepot.buyers.models import Buyer
 from entrepot.buyers.selectors import delivery_address
+from entrepot.catalog.api import MoneyOut
 from entrepot.config import ratelimit
 from entrepot.domain.money import Money
 from entrepot.orders.checkout import Address, CartLine, CheckoutRefused, checkout_place
@@ -76,10 +77,10 @@ class OrderOut(Schema):
     number: str
     seller: str
     status: str
-    goods: str
-    shipping: str
-    tax: str
-    total: str
+    goods: MoneyOut
+    shipping: MoneyOut
+    tax: MoneyOut = Field(description="import taxes and duties, withheld for customs")
+    total: MoneyOut
 
 
 class PaymentOut(Schema):
@@ -90,8 +91,7 @@ class PaymentOut(Schema):
 
 class CheckoutOut(Schema):
     id: int
-    currency: str
-    total: str = Field(description="decimal string, in `currency`")
+    total: MoneyOut = Field(description="what the buyer pays: every order's total")
     expires_at: datetime
     consignee: str
     orders: list[OrderOut]
@@ -119,16 +119,15 @@ def _buyer(request: HttpRequest) -> Buyer | None:
     )
 
 
-def _amount(value, currency: str) -> str:
-    """A decimal string in the currency's minor units ("416.08", not the stored "416.0800")."""
-    return str(Money(value, currency).rounded().amount)
+def _money(value, currency: str) -> MoneyOut:
+    """{"amount": "416.08", "currency": "CNY"}: rounded to the currency's minor unit."""
+    return MoneyOut.of(Money(value, currency))
 
 
 def _out(checkout: Checkout, orders: list[Order], payment: Payment | None) -> dict:
     return {
         "id": checkout.pk,
-        "currency": checkout.currency,
-        "total": _amount(checkout.total_amount, checkout.currency),
+        "total": _money(checkout.total_amount, checkout.currency),
         "expires_at": checkout.expires_at,
         "consignee": checkout.consignee_name,
         "orders": [
@@ -136,10 +135,10 @@ def _out(checkout: Checkout, orders: list[Order], payment: Payment | None) -> di
                 "number": o.number,
                 "seller": o.seller.business_name,
                 "status": o.status,
-                "goods": _amount(o.goods_amount, o.currency),
-                "shipping": _amount(o.shipping_amount, o.currency),
-                "tax": _amount(o.tax_amount, o.currency),
-                "total": _amount(o.total_amount, o.currency),
+                "goods": _money(o.goods_amount, o.currency),
+                "shipping": _money(o.shipping_amount, o.currency),
+                "tax": _money(o.tax_amount, o.currency),
+                "total": _money(o.total_amount, o.currency),
             }
             for o in orders
         ],

@@ -2,6 +2,7 @@
 through the same services as the pages, with the API's error shape."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
@@ -75,8 +76,9 @@ def test_a_two_seller_checkout_places_two_orders_under_one_payment(market):
     body = response.json()
     checkout = Checkout.objects.get()
     payment = Payment.objects.get()
-    assert body["id"] == checkout.pk and body["currency"] == "CNY"
-    assert body["total"] == f"{checkout.total_amount:.2f}"
+    assert body["id"] == checkout.pk
+    assert body["total"] == {"amount": f"{checkout.total_amount:.2f}", "currency": "CNY"}
+    assert sum(Decimal(o["total"]["amount"]) for o in body["orders"]) == checkout.total_amount
     assert sorted(o["number"] for o in body["orders"]) == sorted(
         Order.objects.values_list("number", flat=True)
     )
