@@ -521,6 +521,8 @@ def bench(args: argparse.Namespace) -> int:
         env.update(ENTREPOT_DATA_DIR=data_dir, ENTREPOT_PAYMENT_SANDBOX_SECRET=SECRET,
                    DJANGO_SETTINGS_MODULE="entrepot.config.settings")  # fmt: skip
         env.update(limits_off())  # one client address and a few accounts: no abuse limits
+        if args.redis:  # cache, sessions and the task queue in Redis, as in production
+            env["REDIS_URL"] = args.redis
         if args.database == "postgres":
             env["DATABASE_URL"] = os.environ["DATABASE_URL"]
             _run([*entrepot, "manage", "flush", "--no-input"], env, "entrepot manage flush")
@@ -668,6 +670,10 @@ def main() -> int:
         "--path", choices=PATHS, default="api",
         help="api: POST /api/v1/checkout and the notification (order placement + payment, "
         "default); pages: the buyer's six pages",
+    )  # fmt: skip
+    parser.add_argument(
+        "--redis", metavar="URL", default="",
+        help="REDIS_URL for the server (cache, sessions, queue); default: none, as the demo",
     )  # fmt: skip
     parser.add_argument("--_setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--_verify", action="store_true", help=argparse.SUPPRESS)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+
+from django.core.cache import cache
 
 from entrepot.domain.exceptions import RateMissing
 from entrepot.domain.fx import RateTable
@@ -13,8 +16,12 @@ from entrepot.domain.landed_cost.policies import quote, region_of
 from entrepot.domain.landed_cost.positive_list import PositiveList
 from entrepot.domain.money import Money
 from entrepot.domain.shipping import direct_mail_estimate
-from entrepot.pricing.positive_list import is_sample, positive_list_in_force
-from entrepot.pricing.selectors import rate_table_on
+from entrepot.pricing.positive_list import (
+    POSITIVE_LIST_GENERATION_KEY,
+    is_sample,
+    positive_list_in_force,
+)
+from entrepot.pricing.selectors import RATES_GENERATION_KEY, rate_table_on
 
 SAMPLE_LIST_NOTE = m.Note(
     "CN_POSITIVE_LIST_SAMPLE",
@@ -47,8 +54,32 @@ class QuoteContext:
     positive_list: PositiveList
 
 
+# Process-local copies of the contexts, keyed by what makes them stale: the day, the
+# generations every write of rates or of the positive list bumps, and an epoch that a
+# flushed cache loses (a flush forgets the generations, which then restart at 1).
+# Reading the three keys is one round trip to the cache; the shared cache's copies of
+# the rate table and the positive list are then not fetched and unpickled per request.
+EPOCH_KEY = "pricing:context-epoch"
+_KEYS = (RATES_GENERATION_KEY, POSITIVE_LIST_GENERATION_KEY, EPOCH_KEY)
+_contexts: dict[tuple, QuoteContext] = {}
+_MAX_CONTEXTS = 8
+
+
 def quote_context_on(day: date) -> QuoteContext:
-    return QuoteContext(day, rate_table_on(day), positive_list_in_force(day))
+    """The rates and positive list in force on `day`, for quoting many items."""
+    found = cache.get_many(_KEYS)
+    if len(found) < len(_KEYS):  # a cold or flushed cache: nothing kept can be trusted
+        context = QuoteContext(day, rate_table_on(day), positive_list_in_force(day))
+        cache.add(EPOCH_KEY, uuid.uuid4().hex, None)  # after the generations exist
+        return context
+    key = (day, *(found[k] for k in _KEYS))
+    context = _contexts.get(key)
+    if context is None:
+        context = QuoteContext(day, rate_table_on(day), positive_list_in_force(day))
+        if len(_contexts) >= _MAX_CONTEXTS:
+            _contexts.clear()
+        _contexts[key] = context
+    return context
 
 
 def cn_direct_mail_quote(
