@@ -41,26 +41,26 @@ def checkout_pay(checkout: Checkout) -> Payment:
     )
 
 
-def _payer_is_buyer(payment, checkout_id: int) -> bool:
+def _payer_is_buyer(payment, orders: list[Order]) -> bool:
     """The payer's ID (as the wallet reports it) is the verified buyer's, when both are
-    known; a buyer without a verified identity (outside China) has nothing to match."""
+    known; a buyer without a verified identity (outside China) has nothing to match.
+    The buyer's fingerprint came with the orders (`verified_fingerprint`)."""
     paid_with = getattr(payment, "payer_id_fingerprint", "")
-    if not paid_with:
-        return True
-    verified = (
-        BuyerIdentity.objects.filter(buyer__checkouts__pk=checkout_id)
-        .values_list("id_number_fingerprint", flat=True)
-        .first()
-    )
-    return verified is None or paid_with == verified
+    verified = orders[0].verified_fingerprint if orders else None
+    return not paid_with or verified is None or paid_with == verified
 
 
 def _checkout_orders_locked() -> str:
-    """The checkout's orders, locked (on SQLite the write transaction is the lock). A raw
-    query, still converted by the ORM: every payment runs it, and compiling the ORM's
-    version cost more than running it."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return f"SELECT * FROM {Order._meta.db_table} WHERE checkout_id = %s ORDER BY id{lock}"
+    """The checkout's orders, locked (on SQLite the write transaction is the lock), each
+    with its buyer's verified ID fingerprint (None without one). A raw query, still
+    converted by the ORM: every payment runs it, and compiling the ORM's version and the
+    identity's query cost more than running them."""
+    lock = " FOR UPDATE OF o" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT o.*, i.id_number_fingerprint AS verified_fingerprint"
+        f" FROM {Order._meta.db_table} o LEFT JOIN {BuyerIdentity._meta.db_table} i"
+        f" ON i.buyer_id = o.buyer_id WHERE o.checkout_id = %s ORDER BY o.id{lock}"
+    )
 
 
 @transaction.atomic(savepoint=False)  # the payment's own transaction, when there is one
@@ -74,9 +74,9 @@ def checkout_paid(*, payment) -> list[Order]:
     if not payment.reference.startswith(REFERENCE_PREFIX):
         return []
     checkout_id = int(payment.reference.removeprefix(REFERENCE_PREFIX))
-    mismatch = not _payer_is_buyer(payment, checkout_id)
     payable = []
     orders = list(Order.objects.raw(_checkout_orders_locked(), [checkout_id]))
+    mismatch = not _payer_is_buyer(payment, orders)
     for order in orders:
         if order.status != Order.Status.PLACED:
             logger.warning(
