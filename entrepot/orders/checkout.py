@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Product, ProductVariant
+from entrepot.config.plain_sql import placeholders
 from entrepot.domain.exceptions import RateMissing
 from entrepot.domain.landed_cost import model as m
 from entrepot.domain.landed_cost.policies import NoRulePack, quote
@@ -69,7 +70,7 @@ def year_to_date_cny(buyer: Buyer, *, now: datetime) -> Money:
     building of this aggregate cost more than the database's answer (one index range)."""
     start = now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     statuses = sorted(COUNTS_TOWARD_QUOTA)
-    sql = _YEAR_TO_DATE.format(states=", ".join(["%s"] * len(statuses)))
+    sql = _YEAR_TO_DATE.format(states=placeholders(statuses))
     params = [buyer.pk, CNY, connection.ops.adapt_datetimefield_value(start), *statuses, "CN"]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -139,7 +140,7 @@ def variants_for_sale(ids: set[int]) -> dict[int, ProductVariant]:
     as long compiling this query as the database spent answering it."""
     if not ids:
         return {}
-    sql = _VARIANTS_FOR_SALE.format(ids=", ".join(["%s"] * len(ids)))
+    sql = _VARIANTS_FOR_SALE.format(ids=placeholders(ids))
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sorted(ids), Product.Status.PUBLISHED])
         rows = cursor.fetchall()
@@ -180,7 +181,7 @@ def _take_stock(lines: list[CartLine], variants: dict) -> dict[int, int]:
         wanted[line.variant_id] += line.quantity
     candidates: dict[int, list[tuple[int, int]]] = defaultdict(list)
     with connection.cursor() as cursor:  # "bonded" sorts first: it arrives sooner
-        cursor.execute(_CANDIDATE_STOCK.format(ids=", ".join(["%s"] * len(wanted))), [*wanted])
+        cursor.execute(_CANDIDATE_STOCK.format(ids=placeholders(wanted)), [*wanted])
         rows = cursor.fetchall()
     for stock_id, variant_id, warehouse_id, quantity in rows:
         if quantity >= wanted[variant_id]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from entrepot.audit.services import audit_record, audit_records
+from entrepot.config.plain_sql import placeholders, update_where
 from entrepot.domain.order_states import next_state
 from entrepot.orders.models import Order, OrderEvent
 from entrepot.reviews.services import seller_stats_on_order_event
@@ -49,20 +48,12 @@ class ConcurrentChange(Exception):
 
 
 def _move(orders: list[Order], status: str, changes: dict) -> int:
-    """UPDATE the orders still in `status` with `changes` (column values: text, a time or
-    None); how many moved. Plain SQL: on the payment's path the ORM spent more time
-    building this one statement than the database spent running it."""
-    ops = connection.ops
-    values = [
-        ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v
-        for v in changes.values()
-    ]
-    columns = ", ".join(f"{Order._meta.get_field(name).column} = %s" for name in changes)
-    marks = ", ".join(["%s"] * len(orders))
-    sql = f"UPDATE {Order._meta.db_table} SET {columns} WHERE id IN ({marks}) AND status = %s"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, *(o.pk for o in orders), status])
-        return cursor.rowcount
+    """UPDATE the orders still in `status` with `changes`; how many moved. Plain SQL: on
+    the payment's path the ORM spent more time building this one statement than the
+    database spent running it."""
+    ids = [o.pk for o in orders]
+    return update_where(Order, changes, f"id IN ({placeholders(ids)}) AND status = %s",
+                        [*ids, status])  # fmt: skip
 
 
 @transaction.atomic(savepoint=False)

@@ -187,6 +187,11 @@ class SandboxGateway:
 
         # called once, by payment_create, right after the payment's insert
         SandboxCharge.objects.create(payment=payment)
+        return self.payer_url_of(payment)
+
+    def payer_url_of(self, payment: Payment) -> str:
+        """The wallet's page for `payment`, known before it is registered (optional in
+        the interface: payment_create stores it with the payment's insert)."""
         return reverse("payments:sandbox_page", args=[payment.token])
 
     def verify_notification(self, headers: Mapping[str, str], body: bytes) -> Notification:

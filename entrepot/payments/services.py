@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from entrepot.config.plain_sql import placeholders, update_where
 from entrepot.domain.money import Money
 from entrepot.payments.exceptions import (
     InvalidSignature,
@@ -116,7 +117,7 @@ def payment_create(
     payer_name = payer_name.strip()
     if not payer_name or len(payer_name) > 200:
         raise PaymentRefused(_("The payer's name is needed (at most 200 characters)."))
-    payment = Payment.objects.create(
+    payment = Payment(
         reference=reference,
         amount=amount.amount,
         currency=amount.currency,
@@ -124,8 +125,15 @@ def payment_create(
         payer_id_fingerprint=payer_id_fingerprint,
         gateway=Payment.Gateway.SANDBOX,
     )
-    payment.payer_url = gateway_for(payment.gateway).create_payment(payment)
-    payment.save(update_fields=["payer_url"])
+    gateway = gateway_for(payment.gateway)
+    # a wallet whose page is known beforehand (the sandbox's own) saves an UPDATE
+    known = getattr(gateway, "payer_url_of", None)
+    payment.payer_url = known(payment) if known else ""
+    payment.save(force_insert=True)
+    url = gateway.create_payment(payment)
+    if url != payment.payer_url:
+        payment.payer_url = url
+        payment.save(update_fields=["payer_url"])
     return payment
 
 
@@ -217,11 +225,13 @@ def notification_receive(
         changes["gateway_transaction_id"] = event.transaction_id
     if event.status == Status.SUCCEEDED:
         changes["paid_at"] = event.occurred_at
-    moved = Payment.objects.filter(
-        pk=payment.pk,
-        status__in=_MOVES_FROM[event.status],
-        last_event_sequence__lt=event.sequence,
-    ).update(**changes)
+    # compare-and-set: only from a state this event may follow, and never backwards
+    allowed = sorted(_MOVES_FROM[event.status])
+    moved = update_where(
+        Payment, changes,
+        f"id = %s AND status IN ({placeholders(allowed)}) AND last_event_sequence < %s",
+        [payment.pk, *allowed, event.sequence],
+    )  # fmt: skip
     if moved:
         for field, value in changes.items():
             setattr(payment, field, value)

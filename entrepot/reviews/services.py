@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Product
+from entrepot.config.plain_sql import placeholders
 from entrepot.domain.seller_score import SellerCounts, service_score
 from entrepot.logistics.conf import ship_within_hours
 from entrepot.orders.models import Order, OrderLine
@@ -141,7 +142,7 @@ def _count_paid(orders: list[Order]) -> None:
     for n, seller_ids in sorted(by_count.items()):
         rows = SellerStats.objects.filter(seller_id__in=seller_ids)
         # plain SQL: the ORM took longer to build this UPDATE than the database to run it
-        marks = ", ".join(["%s"] * len(seller_ids))
+        marks = placeholders(seller_ids)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} SET orders_paid = orders_paid + %s WHERE seller_id IN ({marks})",

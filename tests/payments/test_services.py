@@ -69,3 +69,31 @@ def test_an_unpaid_payment_cannot_be_refunded(payment):
 def test_a_refund_in_another_currency_is_refused(paid):
     with pytest.raises(PaymentRefused, match="refund in CNY, not USD"):
         payment_refund(payment=paid, amount=Money("1", "USD"))
+
+
+def test_the_sandbox_page_is_stored_with_the_payments_insert(settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ENTREPOT_PAYMENT_SANDBOX_SECRET = "sandbox-secret-for-tests"
+    with CaptureQueriesContext(connection) as queries:
+        payment = payment_create(
+            reference="checkout:7", amount=Money("10", "CNY"), payer_name="李雷"
+        )
+    writes = [q["sql"].split()[0] for q in queries.captured_queries]
+    assert writes.count("INSERT") == 2 and "UPDATE" not in writes  # payment, sandbox charge
+    stored = Payment.objects.get(pk=payment.pk)
+    assert stored.payer_url == payment.payer_url and str(payment.token) in stored.payer_url
+
+
+def test_a_wallet_that_names_its_page_only_when_asked_still_gets_it_stored(monkeypatch):
+    class Wallet:  # like a real provider: the page comes back from registering
+        name = "sandbox"
+
+        def create_payment(self, payment):
+            return f"https://wallet.example/pay/{payment.pk}"
+
+    monkeypatch.setattr("entrepot.payments.services.gateway_for", lambda _name: Wallet())
+    payment = payment_create(reference="checkout:8", amount=Money("10", "CNY"), payer_name="李雷")
+    stored = Payment.objects.get(pk=payment.pk)
+    assert stored.payer_url == f"https://wallet.example/pay/{payment.pk}"
