@@ -6,14 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Model
 
 
-def _value(value: object) -> object:
-    """A column value as the ORM would send it (SQLite keeps datetimes as UTC text)."""
+def db_value(value: object) -> object:
+    """A parameter as the ORM would send it (SQLite keeps datetimes as UTC text)."""
     return connection.ops.adapt_datetimefield_value(value) if isinstance(value, datetime) else value
+
+
+_AMOUNT_PLACES = Decimal("0.0001")
+
+
+def stored_amount(value) -> Decimal:
+    """A read money column (4 places) as the ORM gives it: SQLite hands DECIMAL back as a
+    float or an int, PostgreSQL as a Decimal."""
+    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(_AMOUNT_PLACES)
 
 
 def update_where(
@@ -27,7 +37,7 @@ def update_where(
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {meta.db_table} SET {columns} WHERE {where}",
-            [*(_value(v) for v in changes.values()), *(_value(p) for p in params)],
+            [*(db_value(v) for v in changes.values()), *(db_value(p) for p in params)],
         )
         return cursor.rowcount
 

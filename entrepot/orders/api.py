@@ -28,12 +28,12 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
-from pydantic import ConfigDict
 
 from entrepot.buyers.models import Buyer, BuyerIdentity
 from entrepot.buyers.selectors import delivery_address
 from entrepot.catalog.api import MoneyOut
 from entrepot.config import ratelimit
+from entrepot.config.api_shapes import ProblemOut, Strict, problem
 from entrepot.domain.money import Money
 from entrepot.orders.checkout import Address, CartLine, CheckoutRefused, checkout_place
 from entrepot.orders.models import Checkout, Order
@@ -44,10 +44,6 @@ router = Router(tags=["checkout"])
 
 MAX_LINES = 50
 MAX_QUANTITY = 999
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class LineIn(Strict):
@@ -92,17 +88,6 @@ class CheckoutOut(Schema):
     consignee: str
     orders: list[OrderOut]
     payment: PaymentOut | None
-
-
-class ProblemOut(Schema):
-    detail: str
-    errors: list[dict]
-
-
-def _problem(status: int, code: str, field: str | None, message: str) -> Status:
-    return Status(
-        status, {"detail": message, "errors": [{"code": code, "field": field, "message": message}]}
-    )
 
 
 _BUYER = (
@@ -172,22 +157,22 @@ def _delivery(buyer: Buyer, body: CheckoutIn) -> Address | Status:
     if buyer.country != "CN":
         if body.consignee is None:
             message = _("Give the consignee: name, phone and the whole address as at home.")
-            return _problem(422, "ADDRESS_REQUIRED", "consignee", message)
+            return problem(422, "ADDRESS_REQUIRED", "consignee", message)
         c = body.consignee
         return Address(name=c.name.strip(), phone=c.phone.strip(), address=c.address.strip())
     if body.consignee is not None:
-        return _problem(422, "INVALID_INPUT", "consignee", _(
+        return problem(422, "INVALID_INPUT", "consignee", _(
             "Buyers in China deliver to an address of their address book: send address_id "
             "(or nothing, for the default address), not consignee."))  # fmt: skip
     saved = delivery_address(buyer, body.address_id)
     if saved is None and body.address_id is not None:
         message = _("No saved address #%(id)s in your address book.") % {"id": body.address_id}
-        return _problem(422, "ADDRESS_REQUIRED", "address_id", message)
+        return problem(422, "ADDRESS_REQUIRED", "address_id", message)
     if saved is None:
         message = _(
             "Your address book is empty: add a delivery address at /account/addresses/ first."
         )
-        return _problem(422, "ADDRESS_REQUIRED", "address_id", message)
+        return problem(422, "ADDRESS_REQUIRED", "address_id", message)
     return Address(name=saved.recipient, phone=saved.phone, address=saved.address_line)
 
 
@@ -200,11 +185,11 @@ def _delivery(buyer: Buyer, body: CheckoutIn) -> Address | Status:
 def checkout_create(request: HttpRequest, body: CheckoutIn):
     buyer = _buyer(request)
     if buyer is None:
-        return _problem(403, "NOT_A_BUYER", None, _("This account has no buyer profile."))
+        return problem(403, "NOT_A_BUYER", None, _("This account has no buyer profile."))
     ratelimit.check(request, "checkout", account=f"user:{request.user.pk}")
     if buyer.country == "CN" and not hasattr(buyer, "identity"):
         message = _("China's customs need your real name first (once): verify it at %(url)s.")
-        return _problem(403, "IDENTITY_REQUIRED", None, message % {"url": "/account/identity/"})
+        return problem(403, "IDENTITY_REQUIRED", None, message % {"url": "/account/identity/"})
     address = _delivery(buyer, body)
     if isinstance(address, Status):
         return address
@@ -230,7 +215,7 @@ def checkout_create(request: HttpRequest, body: CheckoutIn):
 def checkout_detail(request: HttpRequest, checkout_id: int):
     buyer = _buyer(request)
     if buyer is None:
-        return _problem(403, "NOT_A_BUYER", None, _("This account has no buyer profile."))
+        return problem(403, "NOT_A_BUYER", None, _("This account has no buyer profile."))
     checkout = get_object_or_404(Checkout, pk=checkout_id, buyer=buyer)
     orders = list(checkout.orders.select_related("seller").order_by("id"))
     payment = Payment.objects.filter(reference=checkout_reference(checkout)).order_by("-id").first()

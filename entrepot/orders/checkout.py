@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from entrepot.buyers.models import Buyer
 from entrepot.catalog.models import Product, ProductVariant
-from entrepot.config.plain_sql import placeholders
+from entrepot.config.plain_sql import db_value, placeholders, stored_amount
 from entrepot.domain.exceptions import RateMissing
 from entrepot.domain.landed_cost import model as m
 from entrepot.domain.landed_cost.policies import NoRulePack, quote
@@ -71,14 +71,10 @@ def year_to_date_cny(buyer: Buyer, *, now: datetime) -> Money:
     start = now.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
     statuses = sorted(COUNTS_TOWARD_QUOTA)
     sql = _YEAR_TO_DATE.format(states=placeholders(statuses))
-    params = [buyer.pk, CNY, connection.ops.adapt_datetimefield_value(start), *statuses, "CN"]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [buyer.pk, CNY, db_value(start), *statuses, "CN"])
         (total,) = cursor.fetchone()
-    if total is None:
-        return Money.zero(CNY)
-    # SQLite sums DECIMAL columns as floats: back to the stored precision (4 places)
-    return Money(Decimal(str(total)).quantize(Decimal("0.0001")), CNY)
+    return Money.zero(CNY) if total is None else Money(stored_amount(total), CNY)
 
 
 _YEAR_TO_DATE = (
@@ -124,15 +120,6 @@ _VARIANTS_FOR_SALE = (
 )
 
 
-def _decimal(value) -> Decimal:
-    """A stored amount (4 places) as the ORM gives it: SQLite hands DECIMAL back as a
-    float or an int, PostgreSQL as a Decimal."""
-    return value if isinstance(value, Decimal) else Decimal(str(value)).quantize(_PLACES)
-
-
-_PLACES = Decimal("0.0001")
-
-
 def variants_for_sale(ids: set[int]) -> dict[int, ProductVariant]:
     """The published variants of `ids` with what placing an order reads of them, their
     products and sellers' names: id -> variant (product and seller attached, unsaved
@@ -153,7 +140,7 @@ def variants_for_sale(ids: set[int]) -> dict[int, ProductVariant]:
             category_id=category_id, status=Product.Status.PUBLISHED,
         )  # fmt: skip
         found[variant_id] = ProductVariant(
-            id=variant_id, product=product, sku=sku, price_amount=_decimal(price),
+            id=variant_id, product=product, sku=sku, price_amount=stored_amount(price),
             currency=currency, stock=stock, weight_grams=weight,
         )  # fmt: skip
     return found

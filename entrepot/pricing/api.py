@@ -16,6 +16,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import ConfigDict, Field, field_validator
 
+from entrepot.config.api_shapes import Strict
 from entrepot.domain.exceptions import RateMissing, UnknownCurrency
 from entrepot.domain.landed_cost import model as m
 from entrepot.domain.landed_cost.policies import NoRulePack
@@ -40,10 +41,6 @@ def _decimal_string(value: object) -> object:
     if not isinstance(value, str):
         raise ValueError(f'must be a decimal string such as "19.99", not {type(value).__name__}')
     return value
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class MoneyIn(Strict):

@@ -22,6 +22,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from entrepot.catalog.models import Product
+from entrepot.config.api_shapes import ProblemOut, problem
 from entrepot.reviews import selectors
 from entrepot.reviews.models import Review
 from entrepot.reviews.services import ReviewRefused, review_post
@@ -30,11 +31,6 @@ router = Router(tags=["reviews"])
 
 NOT_ELIGIBLE = "NOT_ELIGIBLE"
 INVALID_INPUT = "INVALID_INPUT"
-
-
-class ProblemOut(Schema):
-    detail: str
-    errors: list[dict]
 
 
 class ReviewIn(Schema):
@@ -84,12 +80,6 @@ def _out(review: Review) -> dict:
     }
 
 
-def _problem(status: int, code: str, field: str | None, message: str):
-    return Status(
-        status, {"detail": message, "errors": [{"code": code, "field": field, "message": message}]}
-    )
-
-
 @router.post(
     "/reviews",
     auth=django_auth,
@@ -102,7 +92,7 @@ def post_review(request: HttpRequest, body: ReviewIn):
             buyer=buyer, order_line_id=body.order_line, stars=body.stars, text=body.text
         )
     except ReviewRefused as refused:
-        return _problem(403, NOT_ELIGIBLE, "order_line", str(refused))
+        return problem(403, NOT_ELIGIBLE, "order_line", str(refused))
     return Status(201, _out(review))
 
 
