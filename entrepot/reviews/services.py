@@ -116,9 +116,7 @@ def seller_stats_on_order_event(*, orders: list[Order], event: str) -> None:
     by_seller: dict[int, dict[str, int]] = {}
     for order in orders:
         counts = by_seller.setdefault(order.seller_id, {})
-        if event == "pay":
-            counts["orders_paid"] = counts.get("orders_paid", 0) + 1
-        elif event == "complete":
+        if event == "complete":
             counts["orders_completed"] = counts.get("orders_completed", 0) + 1
         else:
             counts["shipped"] = counts.get("shipped", 0) + 1
@@ -140,7 +138,6 @@ def _count_paid(orders: list[Order]) -> None:
         by_count.setdefault(n, []).append(seller_id)
     table = SellerStats._meta.db_table
     for n, seller_ids in sorted(by_count.items()):
-        rows = SellerStats.objects.filter(seller_id__in=seller_ids)
         # plain SQL: the ORM took longer to build this UPDATE than the database to run it
         marks = placeholders(seller_ids)
         with connection.cursor() as cursor:
@@ -152,6 +149,7 @@ def _count_paid(orders: list[Order]) -> None:
         if counted_now < len(seller_ids):
             # a seller's first paid order: make the rows the UPDATE did not find (one a
             # concurrent payment made meanwhile is kept) and count on them
+            rows = SellerStats.objects.filter(seller_id__in=seller_ids)
             counted = set(rows.values_list("seller_id", flat=True))
             missing = [s for s in seller_ids if s not in counted]
             SellerStats.objects.bulk_create(
